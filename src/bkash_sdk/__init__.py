@@ -1,0 +1,61 @@
+"""bkash-sdk: typed sync and async client for bKash Tokenized Checkout."""
+
+from __future__ import annotations
+
+from ._client import AsyncBkashClient, BkashClient
+from ._config import PRODUCTION_BASE_URL, SANDBOX_BASE_URL, BkashConfig, Environment
+from ._exceptions import (
+    AlreadyCompletedError,
+    AuthenticationError,
+    BkashAPIError,
+    BkashConnectionError,
+    BkashError,
+    BkashServerError,
+    BkashTimeoutError,
+    BkashTransportError,
+    BkashValidationError,
+    ConfigurationError,
+    InvalidRequestError,
+    InvalidStateError,
+    Outcome,
+    PaymentDeclinedError,
+    PaymentOutcomeUnknown,
+    RateLimitError,
+    SignatureVerificationError,
+)
+from ._token_store import InMemoryTokenStore, RedisTokenStore, TokenRecord, TokenStore
+from ._tokens import TokenStats
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "PRODUCTION_BASE_URL",
+    "SANDBOX_BASE_URL",
+    "AlreadyCompletedError",
+    "AsyncBkashClient",
+    "AuthenticationError",
+    "BkashAPIError",
+    "BkashClient",
+    "BkashConfig",
+    "BkashConnectionError",
+    "BkashError",
+    "BkashServerError",
+    "BkashTimeoutError",
+    "BkashTransportError",
+    "BkashValidationError",
+    "ConfigurationError",
+    "Environment",
+    "InMemoryTokenStore",
+    "InvalidRequestError",
+    "InvalidStateError",
+    "Outcome",
+    "PaymentDeclinedError",
+    "PaymentOutcomeUnknown",
+    "RateLimitError",
+    "RedisTokenStore",
+    "SignatureVerificationError",
+    "TokenRecord",
+    "TokenStats",
+    "TokenStore",
+    "__version__",
+]

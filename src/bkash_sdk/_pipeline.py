@@ -1,0 +1,177 @@
+"""The request pipeline, written once for both clients.
+
+Protocol logic is a generator ("flow") that yields I/O commands: :class:`Send` an HTTP request,
+:class:`Sleep`, or run a :class:`Blocking` call (token store access). :func:`run_sync` and
+:func:`run_async` are the only places where sync and async differ. Results and exceptions of a
+command are sent back into the flow, so a flow reads like ordinary code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable, Generator, Mapping
+from typing import Any, TypeVar
+
+import attrs
+import httpx
+
+from ._config import BkashConfig
+from ._exceptions import BkashConnectionError, BkashTimeoutError, BkashTransportError
+from ._logging import log_attempt
+from ._operations import Api, Auth, Operation
+from ._responses import interpret, parse_body
+from ._retry import RetryPolicy
+
+T = TypeVar("T")
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+@attrs.frozen
+class Send:
+    """Send ``request`` (through ``auth``); the flow receives the ``httpx.Response``."""
+
+    request: httpx.Request
+    auth: httpx.Auth | None
+
+
+@attrs.frozen
+class Sleep:
+    seconds: float
+
+
+@attrs.frozen
+class Blocking:
+    """Run a blocking call (in a worker thread on the async client)."""
+
+    function: Callable[[], Any]
+
+
+Command = Send | Sleep | Blocking
+Flow = Generator[Command, Any, T]
+
+
+def run_sync(flow: Flow[T], http: httpx.Client) -> T:
+    """Drive ``flow`` with blocking I/O."""
+    value: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            command = flow.throw(error) if error is not None else flow.send(value)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+        value, error = None, None
+        try:
+            if isinstance(command, Send):
+                value = http.send(command.request, auth=command.auth or httpx.USE_CLIENT_DEFAULT)
+            elif isinstance(command, Sleep):
+                time.sleep(command.seconds)
+            else:
+                value = command.function()
+        except Exception as exc:  # handed to the flow, which decides
+            error = exc
+
+
+async def run_async(flow: Flow[T], http: httpx.AsyncClient) -> T:
+    """Drive ``flow`` with asyncio I/O."""
+    value: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            command = flow.throw(error) if error is not None else flow.send(value)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+        value, error = None, None
+        try:
+            if isinstance(command, Send):
+                auth = command.auth or httpx.USE_CLIENT_DEFAULT
+                value = await http.send(command.request, auth=auth)
+            elif isinstance(command, Sleep):
+                await asyncio.sleep(command.seconds)
+            else:
+                value = await asyncio.to_thread(command.function)
+        except Exception as exc:  # handed to the flow, which decides
+            error = exc
+
+
+@attrs.frozen
+class Reply:
+    """A successful bKash answer."""
+
+    data: dict[str, Any]
+    request_id: str
+    http_status: int
+
+
+@attrs.frozen
+class Pipeline:
+    """Builds, sends, retries and interprets calls for one client."""
+
+    config: BkashConfig
+    retry: RetryPolicy
+    token_auth: httpx.Auth
+    credentials_auth: httpx.Auth
+    new_request_id: Callable[[], str] = attrs.field(default=lambda: uuid.uuid4().hex)
+
+    def url(self, operation: Operation) -> str:
+        root = self.config.base_url if operation.api is Api.V1 else self.config.refund_v2_url
+        return root + operation.path
+
+    def build(self, operation: Operation, body: Mapping[str, Any]) -> httpx.Request:
+        timeout = httpx.Timeout(
+            self.config.timeout, connect=min(self.config.connect_timeout, self.config.timeout)
+        )
+        return httpx.Request(
+            "POST",
+            self.url(operation),
+            json=dict(body),
+            headers={"Accept": "application/json", REQUEST_ID_HEADER: self.new_request_id()},
+            extensions={"timeout": timeout.as_dict()},
+        )
+
+    def call(self, operation: Operation, body: Mapping[str, Any]) -> Flow[Reply]:
+        """One operation, with retries per its policy; returns the data or raises."""
+        auth = self.credentials_auth if operation.auth is Auth.CREDENTIALS else self.token_auth
+        attempt = 0
+        while True:
+            attempt += 1
+            request = self.build(operation, body)
+            started = time.perf_counter()
+            try:
+                response: httpx.Response = yield Send(request, auth)
+            except httpx.TransportError as exc:
+                request_id = request.headers[REQUEST_ID_HEADER]
+                log_attempt(operation, body, attempt, request_id, started, error=exc)
+                wait = self.retry.delay(attempt) if self.retry.may_retry_error(operation, exc) else None
+                if wait is None:
+                    raise _transport_error(exc, operation, request_id) from exc
+                yield Sleep(wait)
+                continue
+            request_id = response.request.headers.get(REQUEST_ID_HEADER, "")
+            data = parse_body(response.content)
+            log_attempt(operation, body, attempt, request_id, started, response=response, data=data)
+            if self.retry.may_retry_status(operation, response.status_code):
+                wait = self.retry.delay(attempt, response.headers.get("Retry-After"))
+                if wait is not None:
+                    yield Sleep(wait)
+                    continue
+            result = interpret(operation, response.status_code, response.content, data, request_id)
+            return Reply(result, request_id, response.status_code)
+
+
+def _transport_error(
+    exc: httpx.TransportError, operation: Operation, request_id: str
+) -> BkashTransportError:
+    kind = type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException):
+        return BkashTimeoutError(
+            f"bKash did not answer {operation.name} in time ({kind})",
+            request_id=request_id,
+            operation=operation.name,
+        )
+    return BkashConnectionError(
+        f"could not reach bKash for {operation.name} ({kind})",
+        request_id=request_id,
+        operation=operation.name,
+    )

@@ -1,0 +1,184 @@
+"""The token lifecycle: one token for its whole life, fetched by exactly one caller.
+
+A token is reused until ``margin`` seconds before it expires, then refreshed with the refresh
+token (a grant is the fallback), never more than ``refresh_limit`` times in a rolling hour.
+Concurrent callers wait for the one fetch in flight: across threads (a lock), coroutines (an
+``asyncio.Lock`` per event loop) and, with a shared store, processes (the store's lock).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import threading
+import time
+import uuid
+import weakref
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any
+
+import attrs
+
+from ._config import BkashConfig
+from ._exceptions import BkashAPIError, BkashServerError
+from ._operations import GRANT_TOKEN, REFRESH_TOKEN, Operation
+from ._pipeline import Blocking, Flow, Reply, Sleep
+from ._token_store import TokenRecord, TokenStore
+
+REFRESH_WINDOW = 3600.0
+DEFAULT_LIFETIME = 3600.0
+
+
+@attrs.define
+class TokenStats:
+    """Token calls made by this client: evidence that it does not over-grant."""
+
+    grants: int = 0
+    refreshes: int = 0
+    failed_refreshes: int = 0
+    store_hits: int = 0
+    """Times a token fetched by another worker was adopted from the store."""
+
+
+def store_key(config: BkashConfig) -> str:
+    """A stable, non-secret key for one credential on one bKash host."""
+    raw = "\n".join((config.base_url, config.app_key, config.username))
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+class TokenManager:
+    """Caches, refreshes and shares the id_token of one credential."""
+
+    def __init__(
+        self,
+        config: BkashConfig,
+        call: Callable[[Operation, dict[str, Any]], Flow[Reply]],
+        store: TokenStore,
+        *,
+        clock: Callable[[], float] = time.time,
+        margin: float = 300.0,
+        refresh_limit: int = 2,
+        lock_timeout: float = 15.0,
+        poll_interval: float = 0.05,
+    ) -> None:
+        self._config = config
+        self._call = call
+        self._store = store
+        self._clock = clock
+        self._margin = margin
+        self._refresh_limit = refresh_limit
+        self._lock_timeout = lock_timeout
+        self._poll = poll_interval
+        self._key = store_key(config)
+        self._local: TokenRecord | None = None
+        self._thread_lock = threading.Lock()
+        self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+        self.stats = TokenStats()
+
+    def _usable(self, record: TokenRecord | None, rejected: str | None) -> TokenRecord | None:
+        if record is None or record.id_token == rejected:
+            return None
+        return record if record.expires_at - self._margin > self._clock() else None
+
+    def get_sync(
+        self, run: Callable[[Flow[TokenRecord]], TokenRecord], rejected: str | None = None
+    ) -> TokenRecord:
+        """A usable token; ``rejected`` is one bKash just refused."""
+        usable = self._usable(self._local, rejected)
+        if usable is not None:
+            return usable
+        with self._thread_lock:
+            return self._usable(self._local, rejected) or run(self._obtain(rejected))
+
+    async def get_async(
+        self,
+        run: Callable[[Flow[TokenRecord]], Awaitable[TokenRecord]],
+        rejected: str | None = None,
+    ) -> TokenRecord:
+        """A usable token, without blocking the event loop."""
+        usable = self._usable(self._local, rejected)
+        if usable is not None:
+            return usable
+        loop = asyncio.get_running_loop()
+        lock = self._async_locks.setdefault(loop, asyncio.Lock())
+        async with lock:
+            return self._usable(self._local, rejected) or await run(self._obtain(rejected))
+
+    def _obtain(self, rejected: str | None) -> Flow[TokenRecord]:
+        store, key = self._store, self._key
+        if rejected is not None:
+            yield Blocking(partial(store.invalidate, key, rejected))
+        shared = yield from self._from_store(rejected)
+        if shared is not None:
+            return shared
+        owner = uuid.uuid4().hex
+        while not (yield Blocking(partial(store.acquire, key, owner, self._lock_timeout))):
+            yield Sleep(self._poll)
+            shared = yield from self._from_store(rejected)
+            if shared is not None:
+                return shared
+        try:
+            shared = yield from self._from_store(rejected)
+            if shared is not None:
+                return shared
+            record = yield from self._fetch((yield Blocking(partial(store.load, key))))
+            yield Blocking(partial(store.save, key, record))
+        except BaseException:
+            store.release(key, owner)
+            raise
+        yield Blocking(partial(store.release, key, owner))
+        self._local = record
+        return record
+
+    def _from_store(self, rejected: str | None) -> Flow[TokenRecord | None]:
+        record = self._usable((yield Blocking(partial(self._store.load, self._key))), rejected)
+        if record is not None:
+            self.stats.store_hits += 1
+            self._local = record
+        return record
+
+    def _fetch(self, previous: TokenRecord | None) -> Flow[TokenRecord]:
+        now = self._clock()
+        recent = tuple(t for t in (previous.refreshed_at if previous else ()) if now - t < REFRESH_WINDOW)
+        credentials = {"app_key": self._config.app_key, "app_secret": self._config.app_secret}
+        if previous is not None and previous.refresh_token and len(recent) < self._refresh_limit:
+            recent = (*recent, now)
+            try:
+                reply = yield from self._call(
+                    REFRESH_TOKEN, {**credentials, "refresh_token": previous.refresh_token}
+                )
+            except BkashAPIError:
+                self.stats.failed_refreshes += 1
+            else:
+                self.stats.refreshes += 1
+                return _record(reply, now, recent, previous.refresh_token)
+        reply = yield from self._call(GRANT_TOKEN, credentials)
+        self.stats.grants += 1
+        return _record(reply, now, recent, None)
+
+
+def _record(
+    reply: Reply, now: float, refreshed_at: tuple[float, ...], old_refresh: str | None
+) -> TokenRecord:
+    data = reply.data
+    id_token = data.get("id_token")
+    if not isinstance(id_token, str) or not id_token:
+        raise BkashServerError(
+            "bKash answered the token call without an id_token",
+            request_id=reply.request_id,
+            http_status=reply.http_status,
+        )
+    try:
+        lifetime = float(data.get("expires_in", DEFAULT_LIFETIME))
+    except (TypeError, ValueError):
+        lifetime = DEFAULT_LIFETIME
+    refresh = data.get("refresh_token")
+    return TokenRecord(
+        id_token=id_token,
+        refresh_token=refresh if isinstance(refresh, str) and refresh else old_refresh,
+        expires_at=now + lifetime,
+        refreshed_at=refreshed_at,
+    )

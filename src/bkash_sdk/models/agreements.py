@@ -1,0 +1,52 @@
+"""Agreement answers: create (mode ``0000``), execute, status and cancel."""
+
+from __future__ import annotations
+
+from ._base import BkashModel
+from ._enums import AgreementStatus
+from ._types import BkashDateTime, Msisdn
+from .payments import CheckoutLinks
+
+__all__ = ["Agreement", "AgreementCancellation", "AgreementDetails", "AgreementExecution"]
+
+
+class Agreement(CheckoutLinks):
+    """Answer to create agreement: where to send the customer to approve it."""
+
+    payer_reference: str | None = None
+    agreement_status: AgreementStatus | None = None
+    agreement_create_time: BkashDateTime | None = None
+
+
+class AgreementExecution(BkashModel):
+    """Answer to execute of an agreement's payment id: store ``agreement_id`` for later payments."""
+
+    payment_id: str
+    agreement_id: str | None = None
+    payer_reference: str | None = None
+    customer_msisdn: Msisdn | None = None
+    agreement_execute_time: BkashDateTime | None = None
+    agreement_status: AgreementStatus | None = None
+
+
+class AgreementDetails(BkashModel):
+    """Answer to agreement status; ``agreement_void_time`` is set once it was cancelled."""
+
+    agreement_id: str
+    payment_id: str | None = None
+    agreement_status: AgreementStatus | None = None
+    agreement_create_time: BkashDateTime | None = None
+    agreement_execute_time: BkashDateTime | None = None
+    agreement_void_time: BkashDateTime | None = None
+    payer_reference: str | None = None
+    customer_msisdn: Msisdn | None = None
+
+
+class AgreementCancellation(BkashModel):
+    """Answer to agreement cancel (``agreement_status`` is ``Cancelled``)."""
+
+    agreement_id: str | None = None
+    payment_id: str | None = None
+    payer_reference: str | None = None
+    agreement_status: AgreementStatus | None = None
+    agreement_void_time: BkashDateTime | None = None

@@ -1,0 +1,18 @@
+"""Canary credentials used across the suite; the leak test fails if any appears in output."""
+
+from __future__ import annotations
+
+APP_KEY = "canary-app-key-7Qm2x"
+APP_SECRET = "CANARYappSecret5f1b9e3c"
+USERNAME = "CANARYuser0a83cd"
+PASSWORD = "CANARYpass0d4e77!"
+WEBHOOK_SECRET = "CANARYwebhookSecret77aa12"
+
+SECRETS: tuple[str, ...] = (APP_SECRET, USERNAME, PASSWORD, WEBHOOK_SECRET)
+
+CREDENTIALS = {
+    "app_key": APP_KEY,
+    "app_secret": APP_SECRET,
+    "username": USERNAME,
+    "password": PASSWORD,
+}
