@@ -23,7 +23,7 @@ from ._exceptions import (
     RateLimitError,
     SignatureVerificationError,
 )
-from ._token_store import InMemoryTokenStore, RedisTokenStore, TokenRecord, TokenStore
+from ._stores import InMemoryTokenStore, RedisTokenStore, TokenRecord, TokenStore
 from ._tokens import TokenStats
 
 __version__ = "0.1.0"

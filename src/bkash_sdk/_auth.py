@@ -13,7 +13,7 @@ import httpx
 
 from ._pipeline import REQUEST_ID_HEADER, Flow
 from ._responses import is_token_rejection, parse_body
-from ._token_store import TokenRecord
+from ._stores import TokenRecord
 from ._tokens import TokenManager
 
 

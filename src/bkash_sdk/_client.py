@@ -16,7 +16,7 @@ from ._config import BkashConfig
 from ._operations import Operation
 from ._pipeline import Flow, Pipeline, Reply, run_async, run_sync
 from ._retry import RetryPolicy
-from ._token_store import InMemoryTokenStore, TokenStore
+from ._stores import InMemoryTokenStore, TokenStore
 from ._tokens import TokenManager, TokenStats
 
 T = TypeVar("T")
@@ -43,13 +43,13 @@ class _ClientCore:
         self._new_request_id: Callable[[], str] = lambda: uuid.uuid4().hex
         self._tokens = TokenManager(
             config,
-            lambda operation, body: self._pipeline.call(operation, body),
+            self._call_flow,
             token_store or InMemoryTokenStore(),
             clock=clock or time.time,
         )
         self._pipeline = Pipeline(
             config=config,
-            retry=RetryPolicy(config.max_retries, random=rng or random.random),
+            retry=RetryPolicy(config.max_retries, rng=rng or random.random),
             token_auth=self._token_auth(),
             credentials_auth=CredentialsAuth(config.username, config.password),
             new_request_id=self._new_request_id,
@@ -57,6 +57,9 @@ class _ClientCore:
 
     def _token_auth(self) -> TokenAuth:
         raise NotImplementedError
+
+    def _call_flow(self, operation: Operation, body: dict[str, Any]) -> Flow[Reply]:
+        return self._pipeline.call(operation, body)
 
     def _http_timeout(self) -> httpx.Timeout:
         return httpx.Timeout(
@@ -95,11 +98,11 @@ class BkashClient(_ClientCore):
     ) -> None:
         self._owns_http = http_client is None
         self._http = http_client
-        settings = dict(
-            app_key=app_key, app_secret=app_secret, username=username, password=password,
-            base_url=base_url, callback_url=callback_url, webhook_secret=webhook_secret,
-            timeout=timeout, max_retries=max_retries,
-        )  # fmt: skip
+        settings = {
+            "app_key": app_key, "app_secret": app_secret, "username": username,
+            "password": password, "base_url": base_url, "callback_url": callback_url,
+            "webhook_secret": webhook_secret, "timeout": timeout, "max_retries": max_retries,
+        }  # fmt: skip
         super().__init__(config, settings, token_store, clock, rng)
         if self._http is None:
             self._http = httpx.Client(timeout=self._http_timeout(), limits=_POOL_LIMITS)
@@ -159,11 +162,11 @@ class AsyncBkashClient(_ClientCore):
     ) -> None:
         self._owns_http = http_client is None
         self._http = http_client
-        settings = dict(
-            app_key=app_key, app_secret=app_secret, username=username, password=password,
-            base_url=base_url, callback_url=callback_url, webhook_secret=webhook_secret,
-            timeout=timeout, max_retries=max_retries,
-        )  # fmt: skip
+        settings = {
+            "app_key": app_key, "app_secret": app_secret, "username": username,
+            "password": password, "base_url": base_url, "callback_url": callback_url,
+            "webhook_secret": webhook_secret, "timeout": timeout, "max_retries": max_retries,
+        }  # fmt: skip
         super().__init__(config, settings, token_store, clock, rng)
         if self._http is None:
             self._http = httpx.AsyncClient(timeout=self._http_timeout(), limits=_POOL_LIMITS)

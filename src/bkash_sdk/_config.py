@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,7 +27,7 @@ MAX_TIMEOUT = 300.0
 MAX_RETRIES_LIMIT = 10
 
 
-class Environment(str, Enum):
+class Environment(StrEnum):
     """Which bKash deployment a base URL points at."""
 
     SANDBOX = "sandbox"
@@ -66,7 +66,9 @@ def _check_callback_url(url: str | None) -> str | None:
         return None
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or url != url.strip():
-        raise ConfigurationError("callback_url must be an absolute http(s) URL (BKASH_CALLBACK_URL)")
+        raise ConfigurationError(
+            "callback_url must be an absolute http(s) URL (BKASH_CALLBACK_URL)"
+        )
     return url
 
 
@@ -141,7 +143,7 @@ class BkashConfig:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> BkashConfig:
         """Read the ``BKASH_*`` variables; a missing or invalid one names the variable."""
         env = os.environ if environ is None else environ
-        required = {}
+        required: dict[str, Any] = {}
         for field, var in (
             ("app_key", "BKASH_APP_KEY"),
             ("app_secret", "BKASH_APP_SECRET"),

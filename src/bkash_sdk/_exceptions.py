@@ -24,10 +24,10 @@ Every error's ``str`` carries the request id and never a secret; ``raw_body`` is
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     """What an error means for the money: the basis for reconciling a failed call."""
 
     FAILED = "failed"

@@ -45,7 +45,8 @@ def log_attempt(
         return
     fields = {
         "operation": operation.name,
-        "payment_id": _first(body, "paymentID", "paymentId") or _first(data, "paymentID", "paymentId"),
+        "payment_id": _first(body, "paymentID", "paymentId")
+        or _first(data, "paymentID", "paymentId"),
         "trx_id": _first(data, "trxID", "trxId") or _first(body, "trxID", "trxId"),
         "code": _first(data, "statusCode", "errorCode", "externalCode"),
         "http_status": response.status_code if response is not None else None,

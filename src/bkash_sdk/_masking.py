@@ -33,6 +33,10 @@ SENSITIVE_KEYS = frozenset(
 )
 
 _WALLET = re.compile(r"(?<![0-9])(?:\+?88)?01[3-9][0-9]{8}(?![0-9])")
+_SECRET_ASSIGNMENT = re.compile(
+    r'("?(?:' + "|".join(sorted(SENSITIVE_KEYS)) + r')"?\s*[:=]\s*)("[^"]*"|[^\s,&}]+)',
+    re.IGNORECASE,
+)
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){1,4}")
 
 
@@ -85,12 +89,7 @@ def redact_body(body: str | bytes | None) -> str:
         rendered = json.dumps(redact(loads_lenient(text)), ensure_ascii=False, sort_keys=True)
     except ValueError:
         rendered = redact_text(text)
-        rendered = re.sub(
-            r'("?(?:%s)"?\s*[:=]\s*)("[^"]*"|[^\s,&}]+)' % "|".join(sorted(SENSITIVE_KEYS)),
-            lambda m: m.group(1) + REDACTED,
-            rendered,
-            flags=re.IGNORECASE,
-        )
+        rendered = _SECRET_ASSIGNMENT.sub(lambda m: m.group(1) + REDACTED, rendered)
     if len(rendered) > MAX_BODY_CHARS:
         return rendered[:MAX_BODY_CHARS] + "…"
     return rendered

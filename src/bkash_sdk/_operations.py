@@ -34,7 +34,7 @@ class Auth(Enum):
     """Which credentials an operation sends."""
 
     CREDENTIALS = "credentials"
-    TOKEN = "token"
+    TOKEN = "token"  # noqa: S105 - an enum label, not a secret
 
 
 @attrs.frozen
@@ -69,12 +69,8 @@ SEARCH_TRANSACTION = Operation(
     "transactions.search", "/tokenized/checkout/general/searchTransaction", Retry.SAFE
 )
 REFUND_V1 = Operation("refunds.create_v1", "/tokenized/checkout/payment/refund", Retry.UNSAFE)
-REFUND_STATUS_V1 = Operation(
-    "refunds.status_v1", "/tokenized/checkout/payment/refund", Retry.SAFE
-)
-REFUND_V2 = Operation(
-    "refunds.create", "/refund/payment/transaction", Retry.UNSAFE, api=Api.V2
-)
+REFUND_STATUS_V1 = Operation("refunds.status_v1", "/tokenized/checkout/payment/refund", Retry.SAFE)
+REFUND_V2 = Operation("refunds.create", "/refund/payment/transaction", Retry.UNSAFE, api=Api.V2)
 REFUND_STATUS_V2 = Operation("refunds.status", "/refund/payment/status", Retry.SAFE, api=Api.V2)
 CREATE_AGREEMENT = Operation("agreements.create", "/tokenized/checkout/create", Retry.UNSAFE)
 EXECUTE_AGREEMENT = Operation("agreements.execute", "/tokenized/checkout/execute", Retry.UNSAFE)

@@ -143,7 +143,11 @@ class Pipeline:
             except httpx.TransportError as exc:
                 request_id = request.headers[REQUEST_ID_HEADER]
                 log_attempt(operation, body, attempt, request_id, started, error=exc)
-                wait = self.retry.delay(attempt) if self.retry.may_retry_error(operation, exc) else None
+                wait = (
+                    self.retry.delay(attempt)
+                    if self.retry.may_retry_error(operation, exc)
+                    else None
+                )
                 if wait is None:
                     raise _transport_error(exc, operation, request_id) from exc
                 yield Sleep(wait)

@@ -66,10 +66,13 @@ def interpret(
             return data
         if code is None and operation.api is Api.V2 and "message" not in data:
             return data
-    raise _error(operation, status, body, data, code, request_id)
+    raise _error(
+        operation=operation, status=status, body=body, data=data, code=code, request_id=request_id
+    )
 
 
 def _error(
+    *,
     operation: Operation,
     status: int,
     body: bytes,

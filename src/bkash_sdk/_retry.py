@@ -13,8 +13,11 @@ from ._operations import Operation, Retry
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 # The request never left this machine: safe to send again whatever the operation.
-_NEVER_SENT: tuple[type[httpx.TransportError], ...] = (httpx.ConnectError, httpx.ConnectTimeout,
-                                                       httpx.PoolTimeout)
+_NEVER_SENT: tuple[type[httpx.TransportError], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+)
 # The request may have reached bKash: only idempotent operations may be sent again.
 _TRANSIENT: tuple[type[httpx.TransportError], ...] = (
     httpx.TimeoutException,
@@ -31,7 +34,7 @@ class RetryPolicy:
     base_delay: float = 0.5
     max_delay: float = 8.0
     max_retry_after: float = 30.0
-    random: Callable[[], float] = attrs.field(default=random.random, repr=False)
+    rng: Callable[[], float] = attrs.field(default=random.random, repr=False)
 
     def may_retry_error(self, operation: Operation, error: httpx.TransportError) -> bool:
         """Whether a transport failure allows another attempt of ``operation``."""
@@ -47,8 +50,8 @@ class RetryPolicy:
         """Seconds to wait before attempt ``attempt + 1``; ``None`` when it must not happen."""
         if attempt > self.max_retries:
             return None
-        backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-        wait = backoff * (0.5 + self.random() / 2)
+        backoff = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
+        wait = backoff * (0.5 + self.rng() / 2)
         hinted = _seconds(retry_after)
         if hinted is not None:
             if hinted > self.max_retry_after:

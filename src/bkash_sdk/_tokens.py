@@ -12,7 +12,6 @@ import asyncio
 import hashlib
 import threading
 import time
-import uuid
 import weakref
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -23,8 +22,8 @@ import attrs
 from ._config import BkashConfig
 from ._exceptions import BkashAPIError, BkashServerError
 from ._operations import GRANT_TOKEN, REFRESH_TOKEN, Operation
-from ._pipeline import Blocking, Flow, Reply, Sleep
-from ._token_store import TokenRecord, TokenStore
+from ._pipeline import Blocking, Flow, Reply
+from ._stores import TokenRecord, TokenStore, single_flight
 
 REFRESH_WINDOW = 3600.0
 DEFAULT_LIFETIME = 3600.0
@@ -37,8 +36,6 @@ class TokenStats:
     grants: int = 0
     refreshes: int = 0
     failed_refreshes: int = 0
-    store_hits: int = 0
-    """Times a token fetched by another worker was adopted from the store."""
 
 
 def store_key(config: BkashConfig) -> str:
@@ -108,41 +105,24 @@ class TokenManager:
             return self._usable(self._local, rejected) or await run(self._obtain(rejected))
 
     def _obtain(self, rejected: str | None) -> Flow[TokenRecord]:
-        store, key = self._store, self._key
         if rejected is not None:
-            yield Blocking(partial(store.invalidate, key, rejected))
-        shared = yield from self._from_store(rejected)
-        if shared is not None:
-            return shared
-        owner = uuid.uuid4().hex
-        while not (yield Blocking(partial(store.acquire, key, owner, self._lock_timeout))):
-            yield Sleep(self._poll)
-            shared = yield from self._from_store(rejected)
-            if shared is not None:
-                return shared
-        try:
-            shared = yield from self._from_store(rejected)
-            if shared is not None:
-                return shared
-            record = yield from self._fetch((yield Blocking(partial(store.load, key))))
-            yield Blocking(partial(store.save, key, record))
-        except BaseException:
-            store.release(key, owner)
-            raise
-        yield Blocking(partial(store.release, key, owner))
+            yield Blocking(partial(self._store.invalidate, self._key, rejected))
+        record = yield from single_flight(
+            self._store,
+            self._key,
+            accept=lambda stored: self._usable(stored, rejected),
+            compute=self._fetch,
+            lock_timeout=self._lock_timeout,
+            poll_interval=self._poll,
+        )
         self._local = record
-        return record
-
-    def _from_store(self, rejected: str | None) -> Flow[TokenRecord | None]:
-        record = self._usable((yield Blocking(partial(self._store.load, self._key))), rejected)
-        if record is not None:
-            self.stats.store_hits += 1
-            self._local = record
         return record
 
     def _fetch(self, previous: TokenRecord | None) -> Flow[TokenRecord]:
         now = self._clock()
-        recent = tuple(t for t in (previous.refreshed_at if previous else ()) if now - t < REFRESH_WINDOW)
+        recent = tuple(
+            t for t in (previous.refreshed_at if previous else ()) if now - t < REFRESH_WINDOW
+        )
         credentials = {"app_key": self._config.app_key, "app_secret": self._config.app_secret}
         if previous is not None and previous.refresh_token and len(recent) < self._refresh_limit:
             recent = (*recent, now)

@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from pydantic import AliasChoices, AliasGenerator, BaseModel, ConfigDict, Field, field_validator
-from pydantic import ValidationInfo as _ValidationInfo
+from pydantic import (
+    AliasChoices,
+    AliasGenerator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from .._masking import mask_msisdn, redact, redact_text
 
@@ -35,8 +42,8 @@ class BkashModel(BaseModel):
     - snake_case attributes; bKash's names are accepted as aliases (both ``…ID`` and ``…Id``);
     - unknown fields are kept (see ``model_extra``), nothing fails on a new field;
     - instances are immutable; a blank string in an optional field reads as ``None``;
-    - ``repr()`` and ``str()`` mask wallet numbers, including inside unknown fields.
-      ``model_dump()`` returns the data unmasked.
+    - ``repr()`` and ``str()`` leave out unset fields and mask wallet numbers, including
+      inside unknown fields; ``model_dump()`` returns the data unmasked.
     """
 
     model_config = ConfigDict(
@@ -63,7 +70,7 @@ class BkashModel(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _blank_means_missing(cls, value: Any, info: _ValidationInfo) -> Any:
+    def _blank_means_missing(cls, value: Any, info: ValidationInfo) -> Any:
         if isinstance(value, str) and not value.strip() and info.field_name is not None:
             field = cls.model_fields.get(info.field_name)
             if field is not None and not field.is_required() and field.default is None:
@@ -72,6 +79,8 @@ class BkashModel(BaseModel):
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
         for name, value in super().__repr_args__():
+            if value is None:
+                continue
             if name in self._wallet_fields and isinstance(value, str):
                 yield name, mask_msisdn(value)
             else:

@@ -233,7 +233,9 @@ class CertificateCache:
         with self._lock:
             return self._cache.get(url)
 
-    def _accept(self, url: str, body: bytes, trust: CertificateTrust, now: datetime) -> x509.Certificate:
+    def _accept(
+        self, url: str, body: bytes, trust: CertificateTrust, now: datetime
+    ) -> x509.Certificate:
         certificate = load_certificate(body)
         _apply_trust(trust, certificate, now)
         with self._lock:

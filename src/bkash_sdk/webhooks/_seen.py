@@ -106,9 +106,7 @@ class AsyncRedisSeenStore:
         self._prefix = key_prefix
 
     @classmethod
-    def from_url(
-        cls, url: str, *, key_prefix: str = "bkash_sdk:sns:seen:"
-    ) -> AsyncRedisSeenStore:
+    def from_url(cls, url: str, *, key_prefix: str = "bkash_sdk:sns:seen:") -> AsyncRedisSeenStore:
         """Connect to Redis at ``url`` (for example ``redis://127.0.0.1:6379/0``)."""
         import redis.asyncio  # noqa: PLC0415 - optional extra
 

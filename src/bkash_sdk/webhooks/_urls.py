@@ -17,7 +17,9 @@ _REGION = r"[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}"
 _HOST = rf"sns\.(?P<region>{_REGION})\.amazonaws\.com(?:\.cn)?"
 _CERT_URL = re.compile(rf"https://{_HOST}/SimpleNotificationService-[0-9a-fA-F]{{8,128}}\.pem")
 _SUBSCRIBE_URL = re.compile(rf"https://{_HOST}/\?(?P<query>[A-Za-z0-9=&%._~:+-]+)")
-_TOPIC_ARN = re.compile(rf"arn:aws(?:-[a-z]+)*:sns:(?P<region>{_REGION}):[0-9]{{12}}:[A-Za-z0-9_.-]+")
+_TOPIC_ARN = re.compile(
+    rf"arn:aws(?:-[a-z]+)*:sns:(?P<region>{_REGION}):[0-9]{{12}}:[A-Za-z0-9_.-]+"
+)
 
 
 def topic_region(topic_arn: str) -> str:

@@ -1,0 +1,61 @@
+"""Webhooks: Amazon SNS verification for bKash Instant Payment Notifications (IPNs).
+
+::
+
+    verifier = SnsVerifier(allowed_topic_arns=["arn:aws:sns:ap-southeast-1:...:bpt_..."])
+    message = verifier.verify(request_body, headers=request_headers)
+    if message.type == "SubscriptionConfirmation":
+        verifier.confirm_subscription(message)
+    elif message.type == "Notification" and not message.duplicate:
+        payment = message.payment()
+
+Every ``verify``/``averify`` returns a verified :class:`SnsMessage` or raises
+:class:`~bkash_sdk.SignatureVerificationError`. See ``docs/webhooks.md``.
+"""
+
+from ._certificates import (
+    AsyncCertificateFetcher,
+    AsyncHttpxCertificateFetcher,
+    CertificateCache,
+    CertificateFetcher,
+    CertificateTrust,
+    HttpxCertificateFetcher,
+    StaticCertificates,
+    amazon_sns_trust,
+    load_certificate,
+)
+from ._seen import (
+    AsyncRedisSeenStore,
+    AsyncSeenStore,
+    MemorySeenStore,
+    RedisSeenStore,
+    SeenStore,
+)
+from .models import DHAKA, PaymentNotification, SnsMessage, SnsMessageType
+from .sns import DEFAULT_CLOCK_SKEW, SNS_RETRY_WINDOW, AsyncSnsVerifier, Clock, SnsVerifier
+
+__all__ = [
+    "DEFAULT_CLOCK_SKEW",
+    "DHAKA",
+    "SNS_RETRY_WINDOW",
+    "AsyncCertificateFetcher",
+    "AsyncHttpxCertificateFetcher",
+    "AsyncRedisSeenStore",
+    "AsyncSeenStore",
+    "AsyncSnsVerifier",
+    "CertificateCache",
+    "CertificateFetcher",
+    "CertificateTrust",
+    "Clock",
+    "HttpxCertificateFetcher",
+    "MemorySeenStore",
+    "PaymentNotification",
+    "RedisSeenStore",
+    "SeenStore",
+    "SnsMessage",
+    "SnsMessageType",
+    "SnsVerifier",
+    "StaticCertificates",
+    "amazon_sns_trust",
+    "load_certificate",
+]
