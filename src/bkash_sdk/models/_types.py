@@ -34,7 +34,7 @@ DHAKA_TZ = timezone(timedelta(hours=6), "Asia/Dhaka")
 """Bangladesh time (UTC+06:00, no daylight saving since 2009): bKash's zone-less times."""
 
 _MAX_INPUT_CHARS = 64
-_CENT = Decimal("0.01")
+_MAX_EXPONENT = 18
 
 # ---------------------------------------------------------------------------------------------
 # Amounts
@@ -45,10 +45,10 @@ def decimal_places(value: Decimal) -> int:
     _, digits, exponent = value.as_tuple()
     if not isinstance(exponent, int):
         raise ValueError("not a finite number")
-    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
-    if exponent >= 0 or not any(digits):
+    significant = "".join(map(str, digits)).rstrip("0")
+    if exponent >= 0 or not significant:
         return 0
-    return max(0, -exponent - trailing)
+    return max(0, -exponent - (len(digits) - len(significant)))
 
 
 def parse_amount(value: object) -> Decimal:
@@ -63,7 +63,7 @@ def parse_amount(value: object) -> Decimal:
         # repr() is the shortest text that round-trips, so no binary noise is introduced.
         result = Decimal(repr(value))
     elif isinstance(value, str):
-        text = value.strip().replace(",", "")
+        text = value.strip()
         if not text or len(text) > _MAX_INPUT_CHARS:
             raise ValueError("an amount string must hold a number")
         try:
@@ -74,6 +74,8 @@ def parse_amount(value: object) -> Decimal:
         raise ValueError("an amount must be a number or a numeric string")
     if not result.is_finite():
         raise ValueError("an amount must be finite")
+    if not result.is_zero() and not -_MAX_EXPONENT <= result.adjusted() <= _MAX_EXPONENT:
+        raise ValueError("an amount must be within a sane range")
     return result
 
 
@@ -88,6 +90,8 @@ def format_amount(value: Decimal) -> str:
     amount = Decimal(value)
     if not amount.is_finite():
         raise BkashValidationError("amount must be a finite number", field="amount")
+    if not amount.is_zero() and amount.adjusted() > _MAX_EXPONENT:
+        raise BkashValidationError("amount is out of range", field="amount")
     if decimal_places(amount) > 2:
         raise BkashValidationError("amount must have at most 2 decimal places", field="amount")
     if amount.is_zero():
@@ -217,18 +221,15 @@ Msisdn = Annotated[str, BeforeValidator(_to_msisdn)]
 # Lifetimes
 
 
+_SECONDS = re.compile(r"\+?([0-9]{1,12})(?:\.0*)?", re.ASCII)
+
+
 def _to_seconds(value: object) -> object:
     if isinstance(value, str):
-        text = value.strip()
-        if len(text) > _MAX_INPUT_CHARS:
-            raise ValueError("not a number of seconds")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError("not a number of seconds") from None
-        if not number.is_finite() or number != number.to_integral_value():
+        match = _SECONDS.fullmatch(value.strip())
+        if not match:
             raise ValueError("not a whole number of seconds")
-        return int(number)
+        return int(match.group(1))
     return value
 
 
