@@ -27,7 +27,7 @@ def payment_id(mode: str, epoch: float) -> str:
 
 
 def agreement_id(epoch: float) -> str:
-    """Merchant prefix + random + epoch milliseconds: ``TokenizedMerchant01L3IKB6H1565072174986``."""
+    """Prefix + random + epoch milliseconds: ``TokenizedMerchant01L3IKB6H1565072174986``."""
     return f"TokenizedMerchant01{_pick(_UPPER, 8)}{_millis(epoch)}"
 
 
@@ -56,7 +56,7 @@ def _b64_json(value: dict[str, object]) -> str:
 
 def id_token(app_key: str, username: str, issued_at: int, auth_time: int, ttl: int) -> str:
     """A Cognito ID-token look-alike JWT; the signature part is random bytes."""
-    header = {"kid": _b64(secrets.token_bytes(30)), "alg": "RS256"}
+    header: dict[str, object] = {"kid": _b64(secrets.token_bytes(30)), "alg": "RS256"}
     payload: dict[str, object] = {
         "sub": str(uuid.uuid4()),
         "aud": app_key,

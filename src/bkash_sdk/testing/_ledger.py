@@ -25,7 +25,12 @@ DEFAULT_WALLET = "01770618575"
 _WALLET = re.compile(r"01[3-9]\d{8}")
 
 
-class CheckoutError(Exception):
+def wallet_hint(reference: str | None) -> str | None:
+    """The payer reference when it is a wallet number (bKash pre-fills the page with it)."""
+    return reference if reference is not None and _WALLET.fullmatch(reference) else None
+
+
+class CheckoutError(ValueError):
     """The checkout page refuses an action (shown on the page, raised by customer helpers)."""
 
 
@@ -112,9 +117,9 @@ class Ledger:
         if payment.stage is not Stage.VERIFIED or self.expired(payment):
             raise BusinessError("2056")
         if payment.wallet == DEBIT_BLOCK_WALLET and self._settings.debit_block_at_execute:
-            return self._refuse(payment, "2038")
+            raise self._refuse(payment, "2038")
         if self._duplicate(payment):
-            return self._refuse(payment, "2029")
+            raise self._refuse(payment, "2029")
         now = self._clock.now()
         payment.trx_id, payment.executed_at = _ids.trx_id(), now
         self._transactions[payment.trx_id] = (payment, None)
@@ -250,9 +255,9 @@ class Ledger:
         payment.stage = Stage.COMPLETED
         return payment
 
-    def _refuse(self, payment: Payment, code: str) -> Payment:
+    def _refuse(self, payment: Payment, code: str) -> BusinessError:
         payment.stage, payment.failure_code = Stage.FAILED_AT_EXECUTE, code
-        raise BusinessError(code)
+        return BusinessError(code)
 
     def _duplicate(self, payment: Payment) -> bool:
         since = self._clock.now() - self._settings.duplicate_window
@@ -275,7 +280,8 @@ class Ledger:
 
     def _complete(self, payment: Payment, now: float) -> None:
         payment.stage = Stage.COMPLETED
-        assert payment.trx_id is not None and payment.wallet is not None
+        assert payment.trx_id is not None
+        assert payment.wallet is not None
         self._on_completed(
             PaymentCompleted(
                 app_key=payment.app_key,

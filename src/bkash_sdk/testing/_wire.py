@@ -45,6 +45,8 @@ MESSAGES: dict[str, str] = {
     "2117": "The payment execution has already been completed",
     "2119": "The authorized payment has already been processed",
     "2127": "Transaction not yet completed",
+    "503": "System is undergoing maintenance. Please try again later",
+    "9999": "System Error.",
 }
 
 # Refund v2 errors: (internalCode, Bangla message). Only the 2072 internalCode is attested.
@@ -141,3 +143,15 @@ def with_query(url: str, params: list[tuple[str, str]]) -> str:
     """Append query parameters with ``?`` or ``&``, as bKash does for callback URLs."""
     separator = "&" if "?" in url else "?"
     return url + separator + urlencode(params, safe="/")
+
+
+@attrs.frozen
+class WireRequest:
+    """One HTTP request as both faces hand it to the shared handler."""
+
+    method: str
+    path: str
+    query: str
+    headers: Mapping[str, str]  # names in lower case
+    body: bytes
+    page_url: str | None = None  # where bkashURL should point; None means the fake's default
