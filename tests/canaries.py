@@ -16,3 +16,9 @@ CREDENTIALS = {
     "username": USERNAME,
     "password": PASSWORD,
 }
+
+ID_TOKEN = "CANARYidToken.1111"
+ID_TOKEN_2 = "CANARYidToken.2222"
+REFRESH_TOKEN = "CANARYrefreshToken.9999"
+
+TOKENS: tuple[str, ...] = (ID_TOKEN, ID_TOKEN_2, REFRESH_TOKEN)

@@ -25,6 +25,14 @@ from ._exceptions import (
 )
 from ._stores import InMemoryTokenStore, RedisTokenStore, TokenRecord, TokenStore
 from ._tokens import TokenStats
+from .resources import (
+    CheckoutRecord,
+    FinalizeOutcome,
+    MemoryOutcomeStore,
+    OutcomeStore,
+    PaymentState,
+    RedisOutcomeStore,
+)
 
 __version__ = "0.1.0"
 
@@ -43,15 +51,21 @@ __all__ = [
     "BkashTimeoutError",
     "BkashTransportError",
     "BkashValidationError",
+    "CheckoutRecord",
     "ConfigurationError",
     "Environment",
+    "FinalizeOutcome",
     "InMemoryTokenStore",
     "InvalidRequestError",
     "InvalidStateError",
+    "MemoryOutcomeStore",
     "Outcome",
+    "OutcomeStore",
     "PaymentDeclinedError",
     "PaymentOutcomeUnknown",
+    "PaymentState",
     "RateLimitError",
+    "RedisOutcomeStore",
     "RedisTokenStore",
     "SignatureVerificationError",
     "TokenRecord",

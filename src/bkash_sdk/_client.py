@@ -18,6 +18,21 @@ from ._pipeline import Flow, Pipeline, Reply, run_async, run_sync
 from ._retry import RetryPolicy
 from ._stores import InMemoryTokenStore, TokenStore
 from ._tokens import TokenManager, TokenStats
+from .resources import (
+    Agreements,
+    AsyncAgreements,
+    AsyncCheckout,
+    AsyncPayments,
+    AsyncRefunds,
+    AsyncTransactions,
+    Checkout,
+    Context,
+    MemoryOutcomeStore,
+    OutcomeStore,
+    Payments,
+    Refunds,
+    Transactions,
+)
 
 T = TypeVar("T")
 _POOL_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
@@ -49,11 +64,14 @@ class _ClientCore:
         )
         self._pipeline = Pipeline(
             config=config,
-            retry=RetryPolicy(config.max_retries, rng=rng or random.random),
+            retry=RetryPolicy(
+                config.max_retries, base_delay=config.retry_backoff, rng=rng or random.random
+            ),
             token_auth=self._token_auth(),
             credentials_auth=CredentialsAuth(config.username, config.password),
             new_request_id=self._new_request_id,
         )
+        self._context = Context(self._pipeline, config, clock or time.time)
 
     def _token_auth(self) -> TokenAuth:
         raise NotImplementedError
@@ -93,6 +111,7 @@ class BkashClient(_ClientCore):
         max_retries: int | None = None,
         http_client: httpx.Client | None = None,
         token_store: TokenStore | None = None,
+        outcome_store: OutcomeStore | None = None,
         clock: Callable[[], float] | None = None,
         rng: Callable[[], float] | None = None,
     ) -> None:
@@ -106,6 +125,12 @@ class BkashClient(_ClientCore):
         super().__init__(config, settings, token_store, clock, rng)
         if self._http is None:
             self._http = httpx.Client(timeout=self._http_timeout(), limits=_POOL_LIMITS)
+        store = MemoryOutcomeStore() if outcome_store is None else outcome_store
+        self.payments = Payments(self._run, self._context)
+        self.transactions = Transactions(self._run, self._context)
+        self.refunds = Refunds(self._run, self._context)
+        self.agreements = Agreements(self._run, self._context)
+        self.checkout = Checkout(self._run, self._context, store)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> Self:
@@ -157,6 +182,7 @@ class AsyncBkashClient(_ClientCore):
         max_retries: int | None = None,
         http_client: httpx.AsyncClient | None = None,
         token_store: TokenStore | None = None,
+        outcome_store: OutcomeStore | None = None,
         clock: Callable[[], float] | None = None,
         rng: Callable[[], float] | None = None,
     ) -> None:
@@ -170,6 +196,12 @@ class AsyncBkashClient(_ClientCore):
         super().__init__(config, settings, token_store, clock, rng)
         if self._http is None:
             self._http = httpx.AsyncClient(timeout=self._http_timeout(), limits=_POOL_LIMITS)
+        store = MemoryOutcomeStore() if outcome_store is None else outcome_store
+        self.payments = AsyncPayments(self._run, self._context)
+        self.transactions = AsyncTransactions(self._run, self._context)
+        self.refunds = AsyncRefunds(self._run, self._context)
+        self.agreements = AsyncAgreements(self._run, self._context)
+        self.checkout = AsyncCheckout(self._run, self._context, store)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> Self:

@@ -96,12 +96,18 @@ class BkashConfig:
     timeout: float = DEFAULT_TIMEOUT
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
+    retry_backoff: float = 0.5
+    """Seconds before the first retry; doubles per retry, with jitter, up to 8 s."""
 
     def __attrs_post_init__(self) -> None:
-        for name, value in (("timeout", self.timeout), ("connect_timeout", self.connect_timeout)):
+        for name, value in (
+            ("timeout", self.timeout),
+            ("connect_timeout", self.connect_timeout),
+            ("retry_backoff", self.retry_backoff),
+        ):
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ConfigurationError(f"{name} must be a number of seconds")
-            if not 0 < value <= MAX_TIMEOUT:
+            if not 0 <= value <= MAX_TIMEOUT or (value == 0 and name != "retry_backoff"):
                 raise ConfigurationError(f"{name} must be between 0 and {MAX_TIMEOUT:g} seconds")
         if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int):
             raise ConfigurationError("max_retries must be a whole number")
