@@ -227,7 +227,7 @@ class CertificateCache:
         self._cache: TTLCache[str, x509.Certificate] = TTLCache(maxsize, ttl, timer=timer)
         self._lock = threading.Lock()
         self._stripes = tuple(threading.Lock() for _ in range(self._STRIPES))
-        self._inflight: dict[tuple[str, int], asyncio.Future[x509.Certificate]] = {}
+        self._inflight: dict[str, asyncio.Future[x509.Certificate]] = {}
 
     def _lookup(self, url: str) -> x509.Certificate | None:
         with self._lock:
@@ -265,12 +265,11 @@ class CertificateCache:
         if certificate is not None:
             _apply_trust(trust, certificate, now)
             return certificate
-        key = (url, id(asyncio.get_running_loop()))
-        future = self._inflight.get(key)
-        if future is None:
+        future = self._inflight.get(url)
+        if future is None or future.get_loop() is not asyncio.get_running_loop():
             future = asyncio.ensure_future(self._afetch(url, fetcher, trust, now))
-            self._inflight[key] = future
-            future.add_done_callback(lambda done: self._finished(key, done))
+            self._inflight[url] = future
+            future.add_done_callback(lambda done: self._finished(url, done))
         return await asyncio.shield(future)
 
     async def _afetch(
@@ -280,9 +279,9 @@ class CertificateCache:
             body = await fetcher.afetch(url)
         return self._accept(url, body, trust, now)
 
-    def _finished(self, key: tuple[str, int], future: asyncio.Future[x509.Certificate]) -> None:
-        if self._inflight.get(key) is future:
-            del self._inflight[key]
+    def _finished(self, url: str, future: asyncio.Future[x509.Certificate]) -> None:
+        if self._inflight.get(url) is future:
+            del self._inflight[url]
         if not future.cancelled():
             future.exception()  # retrieved here so a fetch nobody awaits any more stays quiet
 

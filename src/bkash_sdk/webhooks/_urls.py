@@ -14,6 +14,8 @@ from .._exceptions import SignatureVerificationError
 MAX_URL_LENGTH = 2048
 
 _REGION = r"[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}"
+REGION = re.compile(_REGION)
+"""An AWS region name such as ``ap-southeast-1``."""
 _HOST = rf"sns\.(?P<region>{_REGION})\.amazonaws\.com(?:\.cn)?"
 _CERT_URL = re.compile(rf"https://{_HOST}/SimpleNotificationService-[0-9a-fA-F]{{8,128}}\.pem")
 _SUBSCRIBE_URL = re.compile(rf"https://{_HOST}/\?(?P<query>[A-Za-z0-9=&%._~:+-]+)")

@@ -123,3 +123,27 @@ class PaymentNotification(BaseModel):
                 yield name, mask_msisdn(value)
             else:
                 yield name, redact(value)
+
+
+_ALIASES = frozenset(f.alias for f in SnsMessage.model_fields.values() if f.alias)
+
+
+def _keep(key: str) -> bool:
+    """Envelope keys, and unknown keys that cannot shadow a name of the model."""
+    if key in _ALIASES:
+        return True
+    return (
+        not key.startswith("_")
+        and key not in SnsMessage.model_fields
+        and not hasattr(SnsMessage, key)
+    )
+
+
+def verified_message(fields: dict[str, Any]) -> SnsMessage:
+    """Build the message a verifier accepted (only verifiers call this)."""
+    try:
+        message = SnsMessage.model_validate({k: v for k, v in fields.items() if _keep(k)})
+    except ValueError:  # pydantic's ValidationError is a ValueError
+        raise SignatureVerificationError("SNS message refused: malformed envelope") from None
+    message._verified = True
+    return message

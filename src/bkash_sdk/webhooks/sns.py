@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
 
 import httpx
 from cryptography import x509
@@ -42,8 +41,8 @@ from ._certificates import (
 )
 from ._envelope import Freshness, Prepared, prepare
 from ._seen import AsyncSeenStore, MemorySeenStore, SeenStore
-from ._urls import check_subscribe_url, topic_region
-from .models import SnsMessage
+from ._urls import REGION, check_subscribe_url, topic_region
+from .models import SnsMessage, verified_message
 
 SNS_RETRY_WINDOW = 3600.0
 """SNS stops redelivering a message after at most one hour."""
@@ -85,12 +84,14 @@ class _SnsVerifierBase:
         clock_skew: float,
         certificate_cache: CertificateCache | None,
     ) -> None:
+        if region is not None and not REGION.fullmatch(region):
+            raise ConfigurationError("region must look like ap-southeast-1")
         self._allowed_topic_arns = _allowed(allowed_topic_arns)
         self._region = region
         self._trust = trust
         self._clock = clock
         self._freshness = Freshness(max_age=max_age, skew=clock_skew)
-        self._certificates = certificate_cache or CertificateCache()
+        self._certificates = CertificateCache() if certificate_cache is None else certificate_cache
 
     def _now(self) -> datetime:
         now = self._clock()
@@ -123,7 +124,7 @@ class _SnsVerifierBase:
             )
         except (InvalidSignature, ValueError):
             raise SignatureVerificationError("SNS message refused: bad signature") from None
-        return _build_message(prepared.fields)
+        return verified_message(prepared.fields)
 
     def _confirmation_url(self, message: SnsMessage) -> str:
         if not message.verified or message.type != "SubscriptionConfirmation":
@@ -141,30 +142,6 @@ class _SnsVerifierBase:
             token=message.token,
         )
         return message.subscribe_url
-
-
-_ALIASES = frozenset(f.alias for f in SnsMessage.model_fields.values() if f.alias)
-
-
-def _keep(key: str) -> bool:
-    """Envelope keys, and unknown keys that cannot shadow a name of the model."""
-    if key in _ALIASES:
-        return True
-    return (
-        not key.startswith("_")
-        and key not in SnsMessage.model_fields
-        and not hasattr(SnsMessage, key)
-    )
-
-
-def _build_message(fields: dict[str, Any]) -> SnsMessage:
-    usable = {k: v for k, v in fields.items() if _keep(k)}
-    try:
-        message = SnsMessage.model_validate(usable)
-    except ValueError:  # pydantic's ValidationError is a ValueError
-        raise SignatureVerificationError("SNS message refused: malformed envelope") from None
-    message._verified = True
-    return message
 
 
 def _flag(message: SnsMessage, first: bool) -> SnsMessage:
@@ -226,8 +203,8 @@ class SnsVerifier(_SnsVerifierBase):
             clock_skew=clock_skew,
             certificate_cache=certificate_cache,
         )
-        self._fetcher = fetcher or HttpxCertificateFetcher(http_client)
-        self._seen = seen_store or MemorySeenStore()
+        self._fetcher = HttpxCertificateFetcher(http_client) if fetcher is None else fetcher
+        self._seen = MemorySeenStore() if seen_store is None else seen_store
         self._http_client = http_client
 
     def verify(self, body: bytes | str, headers: Mapping[str, str] | None = None) -> SnsMessage:
@@ -285,8 +262,8 @@ class AsyncSnsVerifier(_SnsVerifierBase):
             clock_skew=clock_skew,
             certificate_cache=certificate_cache,
         )
-        self._fetcher = fetcher or AsyncHttpxCertificateFetcher(http_client)
-        self._seen = seen_store or MemorySeenStore()
+        self._fetcher = AsyncHttpxCertificateFetcher(http_client) if fetcher is None else fetcher
+        self._seen = MemorySeenStore() if seen_store is None else seen_store
         self._http_client = http_client
 
     async def averify(
