@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from ._config import BkashConfig
-from ._exceptions import BkashAPIError, BkashServerError
+from ._exceptions import BkashAPIError, BkashError, BkashServerError
 from ._operations import GRANT_TOKEN, REFRESH_TOKEN, Operation
 from ._pipeline import Blocking, Flow, Reply
 from ._stores import TokenRecord, TokenStore, single_flight
@@ -69,6 +69,8 @@ class TokenManager:
         self._poll = poll_interval
         self._key = store_key(config)
         self._local: TokenRecord | None = None
+        self._fetches = 0
+        self._last_failure: BkashError | None = None
         self._thread_lock = threading.Lock()
         self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()
@@ -87,8 +89,9 @@ class TokenManager:
         usable = self._usable(self._local, rejected)
         if usable is not None:
             return usable
+        seen = self._fetches
         with self._thread_lock:
-            return self._usable(self._local, rejected) or run(self._obtain(rejected))
+            return self._settled(seen, rejected) or run(self._obtain(rejected))
 
     async def get_async(
         self,
@@ -101,20 +104,39 @@ class TokenManager:
             return usable
         loop = asyncio.get_running_loop()
         lock = self._async_locks.setdefault(loop, asyncio.Lock())
+        seen = self._fetches
         async with lock:
-            return self._usable(self._local, rejected) or await run(self._obtain(rejected))
+            return self._settled(seen, rejected) or await run(self._obtain(rejected))
+
+    def _settled(self, seen: int, rejected: str | None) -> TokenRecord | None:
+        """After waiting for the lock: the token just fetched, or that fetch's error.
+
+        Callers that queued behind a failed fetch share its error instead of each making
+        their own token call in turn.
+        """
+        usable = self._usable(self._local, rejected)
+        if usable is None and self._fetches != seen and self._last_failure is not None:
+            raise self._last_failure
+        return usable
 
     def _obtain(self, rejected: str | None) -> Flow[TokenRecord]:
-        if rejected is not None:
-            yield Blocking(partial(self._store.invalidate, self._key, rejected))
-        record = yield from single_flight(
-            self._store,
-            self._key,
-            accept=lambda stored: self._usable(stored, rejected),
-            compute=self._fetch,
-            lock_timeout=self._lock_timeout,
-            poll_interval=self._poll,
-        )
+        try:
+            if rejected is not None:
+                yield Blocking(partial(self._store.invalidate, self._key, rejected))
+            record = yield from single_flight(
+                self._store,
+                self._key,
+                accept=lambda stored: self._usable(stored, rejected),
+                compute=self._fetch,
+                lock_timeout=self._lock_timeout,
+                poll_interval=self._poll,
+            )
+        except BkashError as exc:
+            self._last_failure = exc
+            raise
+        finally:
+            self._fetches += 1
+        self._last_failure = None
         self._local = record
         return record
 
