@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 APP_KEY = "canary-app-key-7Qm2x"
 APP_SECRET = "CANARYappSecret5f1b9e3c"
 USERNAME = "CANARYuser0a83cd"
@@ -10,7 +12,7 @@ WEBHOOK_SECRET = "CANARYwebhookSecret77aa12"
 
 SECRETS: tuple[str, ...] = (APP_SECRET, USERNAME, PASSWORD, WEBHOOK_SECRET)
 
-CREDENTIALS = {
+CREDENTIALS: dict[str, Any] = {
     "app_key": APP_KEY,
     "app_secret": APP_SECRET,
     "username": USERNAME,

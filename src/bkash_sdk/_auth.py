@@ -44,8 +44,6 @@ def _rejected(response: httpx.Response) -> bool:
 class TokenAuth(httpx.Auth):
     """``Authorization: <raw id_token>`` and ``X-APP-Key``, with one replay on rejection."""
 
-    requires_response_body = True
-
     def __init__(
         self,
         tokens: TokenManager,
@@ -80,6 +78,7 @@ class TokenAuth(httpx.Auth):
         token = self._tokens.get_sync(self._run)
         self._apply(request, token)
         response = yield request
+        response.read()
         if _rejected(response):
             self._replay(request, self._tokens.get_sync(self._run, rejected=token.id_token))
             yield request
@@ -92,6 +91,7 @@ class TokenAuth(httpx.Auth):
         token = await self._tokens.get_async(self._run_async)
         self._apply(request, token)
         response = yield request
+        await response.aread()
         if _rejected(response):
             replacement = await self._tokens.get_async(self._run_async, rejected=token.id_token)
             self._replay(request, replacement)

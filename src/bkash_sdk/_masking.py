@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 REDACTED = "[redacted]"
@@ -80,8 +80,19 @@ def loads_lenient(text: str) -> Any:
     return json.loads(text, strict=False)
 
 
-def redact_body(body: str | bytes | None) -> str:
-    """A masked, length-capped rendering of a response body for errors and logs."""
+def scrub(text: str, known: Iterable[str]) -> str:
+    """``text`` with every occurrence of the ``known`` secret values replaced."""
+    for secret in known:
+        if len(secret) >= 4:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def redact_body(body: str | bytes | None, known: Iterable[str] = ()) -> str:
+    """A masked, length-capped rendering of a response body for errors and logs.
+
+    ``known`` are secret values (the configured credentials) removed wherever they appear.
+    """
     if not body:
         return ""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
@@ -90,6 +101,7 @@ def redact_body(body: str | bytes | None) -> str:
     except ValueError:
         rendered = redact_text(text)
         rendered = _SECRET_ASSIGNMENT.sub(lambda m: m.group(1) + REDACTED, rendered)
+    rendered = scrub(rendered, known)
     if len(rendered) > MAX_BODY_CHARS:
         return rendered[:MAX_BODY_CHARS] + "…"
     return rendered

@@ -114,6 +114,13 @@ class Pipeline:
     credentials_auth: httpx.Auth
     new_request_id: Callable[[], str] = attrs.field(default=lambda: uuid.uuid4().hex)
 
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The configured secret values, scrubbed from anything bKash echoes back."""
+        config = self.config
+        values = (config.app_secret, config.username, config.password, config.webhook_secret)
+        return tuple(v for v in values if v)
+
     def url(self, operation: Operation) -> str:
         root = self.config.base_url if operation.api is Api.V1 else self.config.refund_v2_url
         return root + operation.path
@@ -160,7 +167,14 @@ class Pipeline:
                 if wait is not None:
                     yield Sleep(wait)
                     continue
-            result = interpret(operation, response.status_code, response.content, data, request_id)
+            result = interpret(
+                operation,
+                response.status_code,
+                response.content,
+                data,
+                request_id,
+                self.secrets,
+            )
             return Reply(result, request_id, response.status_code)
 
 

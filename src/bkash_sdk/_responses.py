@@ -19,7 +19,7 @@ from ._exceptions import (
     Outcome,
     RateLimitError,
 )
-from ._masking import loads_lenient, redact_body
+from ._masking import loads_lenient, redact_body, redact_text, scrub
 from ._operations import Api, Auth, Operation
 
 SUCCESS_CODE = "0000"
@@ -58,6 +58,7 @@ def interpret(
     body: bytes,
     data: dict[str, Any] | None,
     request_id: str | None,
+    secrets: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """The answer's data (``parse_body(body)``) on success; otherwise raise the matching error."""
     code = error_code(data)
@@ -67,7 +68,13 @@ def interpret(
         if code is None and operation.api is Api.V2 and "message" not in data:
             return data
     raise _error(
-        operation=operation, status=status, body=body, data=data, code=code, request_id=request_id
+        operation=operation,
+        status=status,
+        body=body,
+        data=data,
+        code=code,
+        request_id=request_id,
+        secrets=secrets,
     )
 
 
@@ -79,19 +86,20 @@ def _error(
     data: dict[str, Any] | None,
     code: str | None,
     request_id: str | None,
+    secrets: tuple[str, ...],
 ) -> BkashAPIError:
     fields: dict[str, Any] = {
         "code": code,
         "http_status": status,
         "request_id": request_id,
-        "raw_body": redact_body(body),
+        "raw_body": redact_body(body, secrets),
         "operation": operation.name,
     }
     if code is not None and code != SUCCESS_CODE:
         info = lookup(code, token_call=operation.auth is Auth.CREDENTIALS)
-        message = _message(data) or info.message or f"bKash returned code {code}"
+        message = _message(data, secrets) or info.message or f"bKash returned code {code}"
         return info.error(message, outcome=info.outcome, **fields)
-    gateway_message = _message(data)
+    gateway_message = _message(data, secrets)
     if status in (401, 403):
         return AuthenticationError(
             f"bKash refused the credentials or token ({gateway_message or 'Unauthorized'})",
@@ -114,11 +122,11 @@ def _error(
     )
 
 
-def _message(data: dict[str, Any] | None) -> str | None:
+def _message(data: dict[str, Any] | None, secrets: tuple[str, ...]) -> str | None:
     if data is None:
         return None
     for key in ("statusMessage", "errorMessage", "errorMessageEn", "message"):
         value = data.get(key)
         if isinstance(value, str) and value.strip():
-            return value.strip()
+            return scrub(redact_text(value.strip()), secrets)
     return None

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bkash_sdk import AsyncBkashClient, BkashClient, BkashTimeoutError
+from bkash_sdk import AsyncBkashClient, BkashClient, BkashConnectionError, BkashTimeoutError
 from bkash_sdk._operations import ALL_OPERATIONS, QUERY_PAYMENT, Operation
 from tests.client.stub import config
 
@@ -87,7 +87,10 @@ def _timed_sync(client: BkashClient, operation: Operation) -> float:
 
 
 def test_sync_calls_fail_within_their_timeout(server: StallingServer) -> None:
-    with BkashClient(config(**_client_settings(server, 0))) as client, ThreadPoolExecutor(16) as pool:
+    with (
+        BkashClient(config(**_client_settings(server, 0))) as client,
+        ThreadPoolExecutor(16) as pool,
+    ):
         elapsed = list(pool.map(lambda op: _timed_sync(client, op), _operations(server)))
     # a stalled token call adds its own timeout before the operation is even sent
     budget = TIMEOUT * (2 if server.stall_tokens else 1) + 1
@@ -127,8 +130,6 @@ def test_a_refused_connection_is_a_connection_error_quickly() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    from bkash_sdk import BkashConnectionError
-
     url = f"http://127.0.0.1:{port}/v1.2.0-beta"
     with BkashClient(config(base_url=url, max_retries=0)) as client:
         started = time.monotonic()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -164,7 +165,9 @@ def test_429_is_a_rate_limit_error() -> None:
 
 
 def test_raw_body_on_errors_is_masked() -> None:
-    raw = body(statusCode="2023", statusMessage="x", customerMsisdn="01770618575", id_token="eyJabc")
+    raw = body(
+        statusCode="2023", statusMessage="x", customerMsisdn="01770618575", id_token="eyJabc"
+    )
     with pytest.raises(BkashAPIError) as caught:
         interpret(EXECUTE_PAYMENT, 200, raw, parse_body(raw), "r")
     assert caught.value.raw_body is not None
@@ -179,7 +182,5 @@ def test_raw_body_on_errors_is_masked() -> None:
     op=st.sampled_from(ALL_OPERATIONS),
 )
 def test_interpretation_is_total(status: int, raw: bytes, op: object) -> None:
-    try:
+    with contextlib.suppress(BkashAPIError):
         interpret(op, status, raw, parse_body(raw), "r")  # type: ignore[arg-type]
-    except BkashAPIError:
-        pass
