@@ -92,7 +92,9 @@ def test_plain_http_is_allowed_on_loopback_for_the_local_sandbox() -> None:
     assert config.refund_v2_url == "http://127.0.0.1:8765/v2/tokenized-checkout"
 
 
-@pytest.mark.parametrize("url", ["/callback", "shop.example/cb", "javascript:alert(1)", " https://a.b"])
+@pytest.mark.parametrize(
+    "url", ["/callback", "shop.example/cb", "javascript:alert(1)", " https://a.b"]
+)
 def test_callback_url_must_be_absolute_http(url: str) -> None:
     with pytest.raises(ConfigurationError, match="BKASH_CALLBACK_URL"):
         BkashConfig(**canaries.CREDENTIALS, callback_url=url)
@@ -106,7 +108,13 @@ def test_empty_credentials_are_refused(field: str) -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("timeout", 0), ("timeout", True), ("max_retries", -1), ("max_retries", 11), ("retry_backoff", -1)],
+    [
+        ("timeout", 0),
+        ("timeout", True),
+        ("max_retries", -1),
+        ("max_retries", 11),
+        ("retry_backoff", -1),
+    ],
 )
 def test_out_of_range_numbers_are_refused(field: str, value: object) -> None:
     with pytest.raises(ConfigurationError, match=field):

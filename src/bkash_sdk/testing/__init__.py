@@ -2,7 +2,8 @@
 
 ``FakeBkash`` is one stateful state machine with two faces: :meth:`FakeBkash.transport` (an
 httpx transport for ``httpx.Client`` and ``httpx.AsyncClient``) and :meth:`FakeBkash.serve`
-(an HTTP server on loopback, with the hosted checkout page). See ``docs/sandbox.md``.
+(an HTTP server on loopback, with the hosted checkout page). ``FakeBkash.ipn`` signs
+bKash IPNs (SNS notifications) for completed payments. See ``docs/sandbox.md``.
 """
 
 from ._app import ENDPOINTS
@@ -10,6 +11,7 @@ from ._clock import Clock
 from ._credentials import PUBLIC_SANDBOX_CREDENTIALS, Credentials
 from ._fake import DEFAULT_PAGE_URL, FakeBkash, RecordedRequest
 from ._faults import Fault
+from ._ipn import IpnDelivery, IpnMessage, IpnSettings, SandboxIpn
 from ._ledger import CheckoutError
 from ._run import run_server
 from ._server import SandboxServer
@@ -28,11 +30,15 @@ __all__ = [
     "FakeBkash",
     "FakeTransport",
     "Fault",
+    "IpnDelivery",
+    "IpnMessage",
+    "IpnSettings",
     "Payment",
     "PaymentCompleted",
     "RecordedRequest",
     "Refund",
     "Reply",
+    "SandboxIpn",
     "SandboxServer",
     "Stage",
     "WireRequest",

@@ -13,6 +13,7 @@ from ._app import ENDPOINTS, MISSING_ROUTE, Api, endpoint_key, parse_body
 from ._clock import Clock
 from ._credentials import PUBLIC_SANDBOX_CREDENTIALS, Credentials
 from ._faults import Fault, FaultPlan
+from ._ipn import IpnSettings, SandboxIpn
 from ._ledger import DEFAULT_WALLET, Ledger, Settings, wallet_hint
 from ._page import checkout_page
 from ._server import SandboxServer
@@ -54,6 +55,7 @@ class FakeBkash:
         debit_block_at_execute: bool = False,
         duplicate_window: float = 120.0,
         page_url: str = DEFAULT_PAGE_URL,
+        ipn: IpnSettings | None = None,
     ) -> None:
         self.clock = clock or Clock()
         self.page_url = page_url
@@ -75,6 +77,8 @@ class FakeBkash:
         self._requests: list[RecordedRequest] = []
         self._events: list[PaymentCompleted] = []
         self._listeners: list[Callable[[PaymentCompleted], None]] = []
+        self.ipn = SandboxIpn(self, ipn or IpnSettings())
+        """Signed SNS IPNs for completed payments (see ``docs/sandbox.md``)."""
 
     # -- the two faces ---------------------------------------------------------------------
 
