@@ -1,0 +1,98 @@
+"""Where ``checkout.finalize`` keeps what bKash said about each payment, one record per id.
+
+The record is written *before* execute is sent (``execute_sent``), so that no later attempt,
+in this process or another, ever sends execute again for that payment: it only queries.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any, TypeAlias
+
+import attrs
+
+from .._stores import LockingStore, MemoryStore, RedisStore
+from ..models import PaymentExecution
+from ._outcome import ENDED, MOVED
+
+
+@attrs.frozen
+class CheckoutRecord:
+    """What is known about one payment's execution."""
+
+    execute_sent: bool = False
+    """Execute may have reached bKash: later attempts only query."""
+    execution: PaymentExecution | None = None
+    """bKash's execute answer, or the query answer adopted in its place."""
+    decline_code: str | None = None
+    """The code of an execute that bKash refused (nothing moved)."""
+    unknown: str | None = None
+    """Why the result could not be established (set with ``PaymentOutcomeUnknown``)."""
+    request_id: str | None = None
+    checked_at: float | None = None
+    """When bKash was last asked (epoch seconds); ``None`` while execute is in flight."""
+
+    @property
+    def final(self) -> bool:
+        """Whether nothing can change any more: declined, or the money moved or ended."""
+        if self.decline_code is not None:
+            return True
+        status = None if self.execution is None else self.execution.transaction_status
+        return status is not None and (status in MOVED or status in ENDED)
+
+
+OutcomeStore: TypeAlias = LockingStore[CheckoutRecord]
+"""Any :class:`~bkash_sdk._stores.LockingStore` of :class:`CheckoutRecord` values."""
+
+
+class MemoryOutcomeStore(MemoryStore[CheckoutRecord]):
+    """Records in this process (the default): shared by the clients given the same store.
+
+    The oldest records are dropped beyond ``max_entries``.
+    """
+
+    def __init__(
+        self, max_entries: int = 100_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        super().__init__(clock)
+        self._max_entries = max_entries
+
+    def save(self, key: str, value: CheckoutRecord) -> None:
+        with self._mutex:
+            self._values.pop(key, None)
+            self._values[key] = value
+            while len(self._values) > self._max_entries:
+                del self._values[next(iter(self._values))]
+
+
+class RedisOutcomeStore(RedisStore[CheckoutRecord]):
+    """Records shared through Redis by every worker and host (``bkash-sdk[redis]``).
+
+    A record that cannot be read back is taken as "execute may have been sent", so an
+    unreadable record can cause a query, never a second execute.
+    """
+
+    namespace = "checkout"
+
+    def encode(self, value: CheckoutRecord) -> str:
+        data: dict[str, Any] = attrs.asdict(value, recurse=False)
+        if value.execution is not None:
+            data["execution"] = value.execution.model_dump(mode="json")
+        return json.dumps(data)
+
+    def decode(self, raw: str | bytes) -> CheckoutRecord | None:
+        try:
+            data = json.loads(raw)
+            execution = data.get("execution")
+            return CheckoutRecord(
+                execute_sent=bool(data["execute_sent"]),
+                execution=None if execution is None else PaymentExecution.model_validate(execution),
+                decline_code=data.get("decline_code"),
+                unknown=data.get("unknown"),
+                request_id=data.get("request_id"),
+                checked_at=data.get("checked_at"),
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return CheckoutRecord(execute_sent=True)

@@ -1,0 +1,230 @@
+"""``checkout.finalize``: turn bKash's browser callback into a settled, never-doubled payment.
+
+1. With a callback secret configured, the signed callback URL is verified first.
+2. ``status=failure`` / ``cancel`` never call bKash.
+3. ``status=success`` executes once per payment id across every caller sharing the outcome
+   store (:func:`~bkash_sdk._stores.single_flight`); an open answer is settled by one query.
+4. The answer is judged against the order: confirmed only if invoice, currency and amount match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from functools import partial
+
+from .._checkout_signing import verify_callback
+from .._exceptions import (
+    AuthenticationError,
+    BkashAPIError,
+    BkashError,
+    BkashValidationError,
+    PaymentOutcomeUnknown,
+)
+from .._pipeline import Blocking, Flow
+from .._stores import single_flight
+from .._validation import validate_amount, validate_id, validate_reference
+from ..models import PaymentExecution
+from ._base import AsyncRun, Context, SyncRun
+from ._outcome import Expectation, FinalizeOutcome, PaymentState, declined, judge
+from ._outcome_store import CheckoutRecord, OutcomeStore
+from .payments import execute_flow, query_flow
+
+CALLBACK_STATUSES = ("success", "failure", "cancel")
+RECHECK_INTERVAL = 5.0
+"""Seconds during which an unsettled result is shared with concurrent callers as is."""
+_NOT_PAID = {"failure": "failed", "cancel": "cancelled"}
+
+
+def read_callback(params: Mapping[str, str]) -> tuple[str, str]:
+    """The ``paymentID`` and ``status`` of a callback, or a clear validation error."""
+    payment_id = params.get("paymentID") or params.get("paymentId")
+    if not isinstance(payment_id, str) or not payment_id.strip():
+        raise BkashValidationError("the callback has no paymentID parameter", field="paymentID")
+    status = params.get("status")
+    if not isinstance(status, str) or status.strip().lower() not in CALLBACK_STATUSES:
+        raise BkashValidationError(
+            "the callback status must be 'success', 'failure' or 'cancel'", field="status"
+        )
+    return validate_id(payment_id, "paymentID"), status.strip().lower()
+
+
+def _expectation(amount: Decimal, invoice: str, currency: str) -> Expectation:
+    if not isinstance(currency, str) or not currency.strip():
+        raise BkashValidationError(
+            "expected_currency must be a currency code", field="expected_currency"
+        )
+    return Expectation(
+        amount=validate_amount(amount, "expected_amount"),
+        invoice=validate_reference(invoice, "merchant_invoice_number"),
+        currency=currency.strip().upper(),
+    )
+
+
+def settle(payment_id: str, record: CheckoutRecord, expected: Expectation) -> FinalizeOutcome:
+    """The outcome a stored record means for this order; raises if it is unknown."""
+    if record.unknown is not None:
+        raise PaymentOutcomeUnknown(
+            record.unknown,
+            payment_id=payment_id,
+            operation="checkout.finalize",
+            request_id=record.request_id,
+        )
+    if record.decline_code is not None:
+        return declined(payment_id, record.decline_code)
+    if record.execution is None:
+        return FinalizeOutcome(PaymentState.PENDING, payment_id, reason="not_completed")
+    return judge(payment_id, record.execution, expected)
+
+
+def finalize_flow(
+    ctx: Context,
+    store: OutcomeStore,
+    params: Mapping[str, str],
+    *,
+    expected_amount: Decimal,
+    merchant_invoice_number: str,
+    expected_currency: str,
+    callback_secrets: Sequence[str] | None,
+) -> Flow[FinalizeOutcome]:
+    """Verify, then settle the callback's payment (see the module docstring)."""
+    expected = _expectation(expected_amount, merchant_invoice_number, expected_currency)
+    if callback_secrets is None and ctx.config.webhook_secret is not None:
+        callback_secrets = [ctx.config.webhook_secret]
+    if callback_secrets is not None:
+        verify_callback(params, callback_secrets, reference=expected.invoice, now=ctx.clock())
+    payment_id, status = read_callback(params)
+    if status != "success":
+        record: CheckoutRecord | None = yield Blocking(partial(store.load, payment_id))
+        if record is not None and record.final:
+            return settle(payment_id, record, expected)
+        if record is not None and record.execute_sent:
+            return FinalizeOutcome(PaymentState.PENDING, payment_id, reason="outcome_unknown")
+        return FinalizeOutcome(PaymentState.FAILED, payment_id, reason=_NOT_PAID[status])
+
+    def accept(stored: CheckoutRecord | None) -> CheckoutRecord | None:
+        if stored is None or stored.final:
+            return stored
+        fresh = stored.checked_at is not None and ctx.clock() - stored.checked_at < RECHECK_INTERVAL
+        return stored if stored.execute_sent and fresh else None
+
+    def compute(current: CheckoutRecord | None) -> Flow[CheckoutRecord]:
+        if current is not None and current.execute_sent:
+            return (yield from _query(ctx, payment_id))
+        yield Blocking(partial(store.save, payment_id, CheckoutRecord(execute_sent=True)))
+        return (yield from _execute(ctx, store, payment_id))
+
+    config = ctx.config
+    record = yield from single_flight(
+        store,
+        payment_id,
+        accept=accept,
+        compute=compute,
+        lock_timeout=config.timeout * (config.max_retries + 2) + 5,
+    )
+    return settle(payment_id, record, expected)
+
+
+def _execute(ctx: Context, store: OutcomeStore, payment_id: str) -> Flow[CheckoutRecord]:
+    try:
+        execution = yield from execute_flow(ctx, payment_id)
+    except PaymentOutcomeUnknown as error:
+        return CheckoutRecord(
+            execute_sent=True,
+            unknown=error.message,
+            request_id=error.request_id,
+            checked_at=ctx.clock(),
+        )
+    except BkashAPIError as error:
+        if error.code is None or isinstance(error, AuthenticationError):
+            # refused before any payment logic ran: a later finalize may execute
+            yield Blocking(partial(store.save, payment_id, CheckoutRecord()))
+            raise
+        return CheckoutRecord(
+            execute_sent=True,
+            decline_code=error.code,
+            request_id=error.request_id,
+            checked_at=ctx.clock(),
+        )
+    return CheckoutRecord(execute_sent=True, execution=execution, checked_at=ctx.clock())
+
+
+def _query(ctx: Context, payment_id: str) -> Flow[CheckoutRecord]:
+    try:
+        status = yield from query_flow(ctx, payment_id)
+    except BkashError as error:
+        return CheckoutRecord(
+            execute_sent=True,
+            unknown=f"execute of {payment_id} may have been sent and querying it failed ({error})",
+            request_id=error.request_id,
+            checked_at=ctx.clock(),
+        )
+    execution = PaymentExecution.from_status(status)
+    return CheckoutRecord(execute_sent=True, execution=execution, checked_at=ctx.clock())
+
+
+class Checkout:
+    """``client.checkout``: settle the callback of a payment created with ``payments.create``."""
+
+    def __init__(self, run: SyncRun, ctx: Context, store: OutcomeStore) -> None:
+        self._run = run
+        self._ctx = ctx
+        self.store = store
+
+    def finalize(
+        self,
+        callback_params: Mapping[str, str],
+        *,
+        expected_amount: Decimal,
+        merchant_invoice_number: str,
+        expected_currency: str = "BDT",
+        callback_secrets: Sequence[str] | None = None,
+    ) -> FinalizeOutcome:
+        """Settle the payment named by bKash's callback; fulfil only if ``.confirmed``.
+
+        Idempotent per payment id: repeated and concurrent calls execute at most once and
+        return the same outcome. ``callback_secrets`` overrides the configured
+        ``webhook_secret`` (list the current secret first while rotating).
+        """
+        return self._run(
+            finalize_flow(
+                self._ctx,
+                self.store,
+                callback_params,
+                expected_amount=expected_amount,
+                merchant_invoice_number=merchant_invoice_number,
+                expected_currency=expected_currency,
+                callback_secrets=callback_secrets,
+            )
+        )
+
+
+class AsyncCheckout:
+    """``client.checkout`` of the async client."""
+
+    def __init__(self, run: AsyncRun, ctx: Context, store: OutcomeStore) -> None:
+        self._run = run
+        self._ctx = ctx
+        self.store = store
+
+    async def finalize(
+        self,
+        callback_params: Mapping[str, str],
+        *,
+        expected_amount: Decimal,
+        merchant_invoice_number: str,
+        expected_currency: str = "BDT",
+        callback_secrets: Sequence[str] | None = None,
+    ) -> FinalizeOutcome:
+        """Settle the payment named by bKash's callback; see :meth:`Checkout.finalize`."""
+        return await self._run(
+            finalize_flow(
+                self._ctx,
+                self.store,
+                callback_params,
+                expected_amount=expected_amount,
+                merchant_invoice_number=merchant_invoice_number,
+                expected_currency=expected_currency,
+                callback_secrets=callback_secrets,
+            )
+        )

@@ -1,0 +1,211 @@
+"""``checkout.finalize``: callbacks become settled outcomes, and execute is never doubled."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from bkash_sdk import (
+    AuthenticationError,
+    BkashValidationError,
+    FinalizeOutcome,
+    PaymentOutcomeUnknown,
+    PaymentState,
+)
+from tests.client._wire import PAYMENT_ID, TRX_ID, Wire, business, executed, queried
+
+SUCCESS = {"paymentID": PAYMENT_ID, "status": "success", "signature": "Xy12AbCdEf"}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def finalize(
+    params: dict[str, str], amount: str = "599.00", invoice: str = "INV-42-1", **options: Any
+) -> Callable[[Any], Any]:
+    return lambda c: c.checkout.finalize(
+        params, expected_amount=Decimal(amount), merchant_invoice_number=invoice, **options
+    )
+
+
+def timeout(request: httpx.Request) -> httpx.Response:
+    raise httpx.ReadTimeout("injected", request=request)
+
+
+@pytest.mark.parametrize(("status", "reason"), [("failure", "failed"), ("cancel", "cancelled")])
+def test_failure_and_cancel_make_no_call(wire: Wire, status: str, reason: str) -> None:
+    outcome = wire.call(finalize({"paymentID": PAYMENT_ID, "status": status}))
+    assert outcome == FinalizeOutcome(PaymentState.FAILED, PAYMENT_ID, reason=reason)
+    assert wire.total_calls == 0
+
+
+def test_success_and_match_confirms_with_one_execute(wire: Wire) -> None:
+    wire["execute"].mock(return_value=executed())
+    outcome = wire.call(finalize(SUCCESS))
+    assert outcome.state is PaymentState.CONFIRMED
+    assert outcome.confirmed
+    assert (outcome.trx_id, outcome.amount, outcome.reason) == (TRX_ID, Decimal("599.00"), None)
+    assert outcome.transaction_status == "Completed"
+    assert outcome.execution is not None
+    assert not outcome.reconciled
+    assert (wire["execute"].call_count, wire["query"].call_count) == (1, 0)
+
+
+def test_finalize_is_idempotent(wire: Wire) -> None:
+    wire["execute"].mock(return_value=executed())
+    first = wire.call(finalize(SUCCESS))
+    again = wire.call(finalize(SUCCESS))
+    late_cancel = wire.call(finalize({"paymentID": PAYMENT_ID, "status": "cancel"}))
+    assert first == again == late_cancel  # a confirmed payment is never downgraded
+    assert wire.calls == 1
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ({"amount": "1.00"}, "amount_mismatch"),
+        ({"currency": "USD"}, "currency_mismatch"),
+        ({"merchantInvoiceNumber": "INV-OTHER"}, "invoice_mismatch"),
+        ({"merchantInvoiceNumber": None}, "invoice_mismatch"),
+    ],
+)
+def test_mismatch_on_moved_money_needs_a_refund(
+    wire: Wire, answer: dict[str, Any], reason: str
+) -> None:
+    wire["execute"].mock(return_value=executed(**answer))
+    outcome = wire.call(finalize(SUCCESS))
+    assert outcome.state is PaymentState.EXECUTED
+    assert outcome.reason == reason
+    assert outcome.needs_refund
+    assert outcome.trx_id == TRX_ID
+
+
+def test_authorized_payment_is_confirmed_as_held(wire: Wire) -> None:
+    wire["execute"].mock(
+        return_value=executed(transactionStatus="Authorized", intent="authorization")
+    )
+    outcome = wire.call(finalize(SUCCESS))
+    assert outcome.state is PaymentState.CONFIRMED
+    assert outcome.transaction_status == "Authorized"
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("2023", "insufficient_balance"),
+        ("2029", "duplicate"),
+        ("2056", "not_approved"),
+        ("2014", "wrong_pin"),
+        ("2038", "account_restricted"),
+        ("2002", "invalid_payment"),
+        ("2047", "declined"),
+    ],
+)
+def test_declined_execute_is_failed_with_a_reason(wire: Wire, code: str, reason: str) -> None:
+    wire["execute"].mock(return_value=business(code))
+    outcome = wire.call(finalize(SUCCESS))
+    assert outcome == FinalizeOutcome(PaymentState.FAILED, PAYMENT_ID, reason=reason, code=code)
+    assert wire.call(finalize(SUCCESS)) == outcome
+    assert (wire["execute"].call_count, wire["query"].call_count) == (1, 0)
+
+
+@pytest.mark.parametrize("code", ["2062", "2117"])
+def test_already_completed_execute_is_confirmed_from_the_query(wire: Wire, code: str) -> None:
+    wire["execute"].mock(return_value=business(code))
+    wire["query"].mock(return_value=queried())
+    outcome = wire.call(finalize(SUCCESS))
+    assert outcome.state is PaymentState.CONFIRMED
+    assert outcome.reconciled
+    assert (wire["execute"].call_count, wire["query"].call_count) == (1, 1)
+
+
+def test_lost_execute_then_not_completed_is_pending_and_never_re_executed(flavour: str) -> None:
+    clock = Clock()
+    wire = Wire(flavour, clock=clock)
+    wire["execute"].mock(side_effect=timeout)
+    wire["query"].mock(return_value=queried(transactionStatus="Initiated", trxID=None))
+
+    first = wire.call(finalize(SUCCESS))
+    assert (first.state, first.reason) == (PaymentState.PENDING, "not_completed")
+    assert wire.call(finalize(SUCCESS)) == first  # shared while fresh: no new call
+    assert wire["query"].call_count == 1
+
+    clock.now += 60
+    wire["query"].mock(return_value=queried())
+    later = wire.call(finalize(SUCCESS))
+    assert later.state is PaymentState.CONFIRMED
+    assert later.reconciled
+    assert (wire["execute"].call_count, wire["query"].call_count) == (1, 2)
+
+
+def test_unknown_outcome_is_not_final_and_later_only_queries(flavour: str) -> None:
+    clock = Clock()
+    wire = Wire(flavour, clock=clock)
+    wire["execute"].mock(side_effect=timeout)
+    wire["query"].mock(side_effect=timeout)
+
+    with pytest.raises(PaymentOutcomeUnknown) as caught:
+        wire.call(finalize(SUCCESS))
+    assert caught.value.payment_id == PAYMENT_ID
+    cancel = wire.call(finalize({"paymentID": PAYMENT_ID, "status": "cancel"}))
+    assert (cancel.state, cancel.reason) == (PaymentState.PENDING, "outcome_unknown")
+
+    clock.now += 60
+    wire["query"].mock(return_value=queried())
+    outcome = wire.call(finalize(SUCCESS))
+    assert outcome.state is PaymentState.CONFIRMED
+    assert wire["execute"].call_count == 1
+
+
+def test_refused_credentials_leave_the_payment_executable(wire: Wire) -> None:
+    wire["execute"].mock(return_value=httpx.Response(403, json={"message": "Forbidden"}))
+    with pytest.raises(AuthenticationError):
+        wire.call(finalize(SUCCESS))
+    wire["execute"].mock(return_value=executed())
+    assert wire.call(finalize(SUCCESS)).state is PaymentState.CONFIRMED
+    assert wire["execute"].call_count == 2
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"status": "success"},
+        {"paymentID": "", "status": "success"},
+        {"paymentID": "TR 1", "status": "success"},
+        {"paymentID": PAYMENT_ID},
+        {"paymentID": PAYMENT_ID, "status": "paid"},
+    ],
+)
+def test_malformed_callback_is_a_validation_error(wire: Wire, params: dict[str, str]) -> None:
+    with pytest.raises(BkashValidationError):
+        wire.call(finalize(params))
+    assert wire.total_calls == 0
+
+
+@pytest.mark.parametrize(
+    ("amount", "invoice", "currency"),
+    [("0", "INV", "BDT"), ("1.001", "INV", "BDT"), ("5", "", "BDT"), ("5", "INV", " ")],
+)
+def test_bad_expectations_are_validation_errors(
+    wire: Wire, amount: str, invoice: str, currency: str
+) -> None:
+    with pytest.raises(BkashValidationError):
+        wire.call(finalize(SUCCESS, amount, invoice, expected_currency=currency))
+    assert wire.total_calls == 0
+
+
+def test_status_and_currency_are_read_leniently(wire: Wire) -> None:
+    wire["execute"].mock(return_value=executed(currency="bdt"))
+    params = {"paymentID": PAYMENT_ID, "status": " Success "}
+    outcome = wire.call(finalize(params, expected_currency="BDT"))
+    assert outcome.state is PaymentState.CONFIRMED
