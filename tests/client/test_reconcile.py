@@ -202,7 +202,7 @@ def test_agreement_execute_already_done_reads_the_agreement_back(wire: Wire) -> 
     result = wire.call(lambda c: c.agreements.execute("TR0000YT1637238277429"))
     assert isinstance(result, AgreementExecution)
     assert result.agreement_id == AGREEMENT_ID
-    assert (result.model_extra or {}).get("reconciled") is True
+    assert result.reconciled is True
     assert (wire["execute"].call_count, wire["query"].call_count) == (1, 1)
 
 
@@ -258,7 +258,7 @@ def test_refund_timeout_asks_status_and_adopts_the_match(wire: Wire, api: str) -
     assert (len(posts), len(asks)) == (1, 1)
     assert refund.refund_trx_id == "BFD90JRLST"
     assert refund.amount == Decimal("100.00")
-    assert (refund.model_extra or {}).get("reconciled") is True
+    assert refund.reconciled is True
 
 
 @pytest.mark.parametrize("api", ["v2", "v1"])

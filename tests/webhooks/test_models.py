@@ -48,7 +48,7 @@ def test_payment_fields_are_typed() -> None:
     assert payment.transaction_reference == "Test_Payment"
     assert payment.credit_short_code == "01929918***"
     assert payment.credit_organization_name == "Org 01"
-    assert payment.debit_msisdn == WALLET
+    assert payment.debit_msisdn == "01700000001"  # normalised to the local form
     assert payment.coupon_amount is None
     assert payment.model_extra == {"newField": "kept"}
 
@@ -69,9 +69,9 @@ def test_wallet_number_never_appears_in_repr_or_str() -> None:
     message = signer().verifier().verify(body(envelope))
     payment = message.payment()
     for text in (repr(payment), str(payment), repr(message), str(message)):
-        assert WALLET not in text
+        assert "01700000001" not in text
         assert "01712345678" not in text
-    assert "*" * 10 + "001" in repr(payment)
+    assert "*" * 8 + "001" in repr(payment)
 
 
 def test_confirmation_token_is_not_in_repr() -> None:
@@ -89,7 +89,6 @@ def test_confirmation_token_is_not_in_repr() -> None:
         PAYMENT | {"amount": "abc"},
         PAYMENT | {"amount": "NaN"},
         PAYMENT | {"amount": "Infinity"},
-        PAYMENT | {"dateTime": "2018-04-19 12:22:46"},
         PAYMENT | {"dateTime": "20181399122246"},
         PAYMENT | {"dateTime": 20180419122246},
         {k: v for k, v in PAYMENT.items() if k != "trxID"},

@@ -17,7 +17,7 @@ from pydantic import (
 
 from .._masking import mask_msisdn, redact, redact_text
 
-__all__ = ["BkashModel", "wire_name"]
+__all__ = ["BkashModel", "WireModel", "wire_name"]
 
 _ACRONYMS = {"id": "ID", "url": "URL"}
 
@@ -36,8 +36,8 @@ def _wire_choices(field_name: str) -> str | AliasChoices:
     return canonical if camel == canonical else AliasChoices(canonical, camel)
 
 
-class BkashModel(BaseModel):
-    """Common behaviour of bKash responses.
+class WireModel(BaseModel):
+    """Common behaviour of everything bKash sends (responses and notifications).
 
     - snake_case attributes; bKash's names are accepted as aliases (both ``…ID`` and ``…Id``);
     - unknown fields are kept (see ``model_extra``), nothing fails on a new field;
@@ -61,13 +61,6 @@ class BkashModel(BaseModel):
         {"customer_msisdn", "payer_account", "debit_msisdn"}
     )
 
-    status_code: str | None = None
-    """bKash's ``statusCode`` (``"0000"`` on success); absent on refund v2 answers."""
-    status_message: str | None = None
-    """bKash's ``statusMessage``; informative only, never branch on it."""
-    request_id: str | None = Field(default=None, alias="request_id")
-    """The SDK's id of the HTTP exchange that produced this model (set by the client)."""
-
     @field_validator("*", mode="before")
     @classmethod
     def _blank_means_missing(cls, value: Any, info: ValidationInfo) -> Any:
@@ -85,6 +78,17 @@ class BkashModel(BaseModel):
                 yield name, mask_msisdn(value)
             else:
                 yield name, _masked(value)
+
+
+class BkashModel(WireModel):
+    """A bKash API response: a :class:`WireModel` with bKash's status envelope."""
+
+    status_code: str | None = None
+    """bKash's ``statusCode`` (``"0000"`` on success); absent on refund v2 answers."""
+    status_message: str | None = None
+    """bKash's ``statusMessage``; informative only, never branch on it."""
+    request_id: str | None = Field(default=None, alias="request_id")
+    """The SDK's id of the HTTP exchange that produced this model (set by the client)."""
 
 
 def _masked(value: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ._base import BkashModel
 from ._enums import AgreementStatus
 from ._types import BkashDateTime, Msisdn
-from .payments import CheckoutLinks
+from .payments import CheckoutLinks, PaymentStatus, status_fields
 
 __all__ = ["Agreement", "AgreementCancellation", "AgreementDetails", "AgreementExecution"]
 
@@ -19,7 +19,11 @@ class Agreement(CheckoutLinks):
 
 
 class AgreementExecution(BkashModel):
-    """Answer to execute of an agreement's payment id: store ``agreement_id`` for later payments."""
+    """Answer to execute of an agreement's payment id: store ``agreement_id`` for later payments.
+
+    ``reconciled`` is true when it was read from a query of the payment id (see
+    :meth:`from_status`).
+    """
 
     payment_id: str
     agreement_id: str | None = None
@@ -27,6 +31,20 @@ class AgreementExecution(BkashModel):
     customer_msisdn: Msisdn | None = None
     agreement_execute_time: BkashDateTime | None = None
     agreement_status: AgreementStatus | None = None
+    reconciled: bool = False
+
+    @classmethod
+    def from_status(cls, status: PaymentStatus) -> AgreementExecution:
+        """An agreement execution read from a query answer, marked ``reconciled=True``."""
+        names = (
+            "payment_id",
+            "agreement_id",
+            "payer_reference",
+            "customer_msisdn",
+            "agreement_execute_time",
+            "agreement_status",
+        )
+        return cls(**status_fields(status, names), reconciled=True)
 
 
 class AgreementDetails(BkashModel):

@@ -79,7 +79,7 @@ class PaymentStatus(BkashModel):
     agreement_execute_time: BkashDateTime | None = None
 
 
-def _from_status(status: PaymentStatus, names: tuple[str, ...]) -> dict[str, Any]:
+def status_fields(status: PaymentStatus, names: tuple[str, ...]) -> dict[str, Any]:
     """The fields ``names`` of ``status`` that are set, plus its envelope and request id."""
     shared = (*names, "status_code", "status_message", "request_id")
     return {name: getattr(status, name) for name in shared if getattr(status, name) is not None}
@@ -127,7 +127,7 @@ class PaymentExecution(BkashModel):
             "max_refundable_amount",
             "agreement_id",
         )
-        return cls(**_from_status(status, names), reconciled=True)
+        return cls(**status_fields(status, names), reconciled=True)
 
 
 class PaymentConfirmation(BkashModel):
@@ -159,7 +159,7 @@ class PaymentConfirmation(BkashModel):
             "intent",
             "merchant_invoice_number",
         )
-        fields = _from_status(status, names)
+        fields = status_fields(status, names)
         if status.payment_create_time is not None:
             fields["create_time"] = status.payment_create_time
         return cls(**fields, reconciled=True)

@@ -41,6 +41,8 @@ class Refund(BkashModel):
     sku: str | None = None
     reason: str | None = None
     original_trx_amount: Amount | None = None
+    reconciled: bool = False
+    """True when read from refund status after the refund's own answer was lost."""
 
     @property
     def succeeded(self) -> bool:

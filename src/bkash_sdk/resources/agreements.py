@@ -42,8 +42,7 @@ def execute_flow(ctx: Context, payment_id: str) -> Flow[AgreementExecution]:
 
     def recover(error: BkashError) -> Flow[AgreementExecution]:
         status = yield from query_after(ctx, EXECUTE_AGREEMENT, payment_id, error)
-        data = {**status.model_dump(by_alias=True, exclude_none=True), "reconciled": True}
-        return AgreementExecution.model_validate(data)
+        return AgreementExecution.from_status(status)
 
     return (
         yield from call_or_reconcile(

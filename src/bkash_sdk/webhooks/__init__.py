@@ -31,6 +31,7 @@ from ._seen import (
     RedisSeenStore,
     SeenStore,
 )
+from .callbacks import VerifiedCallback, sign_callback_url, verify_callback
 from .models import DHAKA, PaymentNotification, SnsMessage, SnsMessageType
 from .sns import DEFAULT_CLOCK_SKEW, SNS_RETRY_WINDOW, AsyncSnsVerifier, Clock, SnsVerifier
 
@@ -56,6 +57,9 @@ __all__ = [
     "SnsMessageType",
     "SnsVerifier",
     "StaticCertificates",
+    "VerifiedCallback",
     "amazon_sns_trust",
     "load_certificate",
+    "sign_callback_url",
+    "verify_callback",
 ]

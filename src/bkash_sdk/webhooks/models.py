@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
-from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr
 
 from .._exceptions import SignatureVerificationError
-from .._masking import mask_msisdn, redact
+from .._masking import redact
+from ..models._base import WireModel
+from ..models._enums import TransactionStatus
+from ..models._types import DHAKA_TZ, Amount, BkashDateTime, Msisdn
 
-DHAKA = timezone(timedelta(hours=6), "Asia/Dhaka")
+DHAKA = DHAKA_TZ
 """Bangladesh time (UTC+06:00, no daylight saving), the zone of ``dateTime`` in an IPN."""
 
 SnsMessageType = Literal["Notification", "SubscriptionConfirmation", "UnsubscribeConfirmation"]
-
-_COMPACT_DATETIME = re.compile(r"[0-9]{14}")
 
 
 class SnsMessage(BaseModel):
@@ -78,51 +76,28 @@ class SnsMessage(BaseModel):
             yield name, redact(value)
 
 
-class PaymentNotification(BaseModel):
+class PaymentNotification(WireModel):
     """The bKash Instant Payment Notification: a completed payment into the merchant wallet.
 
+    ``date_time`` is read from bKash's compact ``yyyyMMddHHmmss`` (Bangladesh time);
     ``debit_msisdn`` (the payer's wallet number) is masked in ``repr`` and ``str``.
     Unknown fields are kept.
     """
 
-    model_config = ConfigDict(extra="allow", frozen=True)
-
-    trx_id: str = Field(alias="trxID")
-    amount: Decimal
+    trx_id: str
+    amount: Amount
     currency: str
-    date_time: datetime = Field(alias="dateTime")
-    transaction_status: str = Field(alias="transactionStatus")
-    transaction_type: str | None = Field(default=None, alias="transactionType")
-    merchant_invoice_number: str | None = Field(default=None, alias="merchantInvoiceNumber")
-    transaction_reference: str | None = Field(default=None, alias="transactionReference")
-    credit_short_code: str | None = Field(default=None, alias="creditShortCode")
-    credit_organization_name: str | None = Field(default=None, alias="creditOrganizationName")
-    debit_msisdn: str | None = Field(default=None, alias="debitMSISDN")
-    coupon_amount: Decimal | None = Field(default=None, alias="couponAmount")
-    merchant_share_amount: Decimal | None = Field(default=None, alias="merchantShareAmount")
-    sale_amount: Decimal | None = Field(default=None, alias="saleAmount")
-
-    @field_validator("date_time", mode="before")
-    @classmethod
-    def _parse_compact(cls, value: object) -> datetime:
-        """``yyyyMMddHHmmss`` in Bangladesh time, as an aware datetime."""
-        if not isinstance(value, str) or not _COMPACT_DATETIME.fullmatch(value):
-            raise ValueError("dateTime must be yyyyMMddHHmmss")
-        return datetime.strptime(value, "%Y%m%d%H%M%S").replace(tzinfo=DHAKA)
-
-    @field_validator("amount", "coupon_amount", "merchant_share_amount", "sale_amount")
-    @classmethod
-    def _finite(cls, value: Decimal | None) -> Decimal | None:
-        if value is not None and not value.is_finite():
-            raise ValueError("amounts must be finite")
-        return value
-
-    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
-        for name, value in super().__repr_args__():
-            if name == "debit_msisdn":
-                yield name, mask_msisdn(value)
-            else:
-                yield name, redact(value)
+    date_time: BkashDateTime
+    transaction_status: TransactionStatus
+    transaction_type: str | None = None
+    merchant_invoice_number: str | None = None
+    transaction_reference: str | None = None
+    credit_short_code: str | None = None
+    credit_organization_name: str | None = None
+    debit_msisdn: Msisdn | None = Field(default=None, alias="debitMSISDN")
+    coupon_amount: Amount | None = None
+    merchant_share_amount: Amount | None = None
+    sale_amount: Amount | None = None
 
 
 _ALIASES = frozenset(f.alias for f in SnsMessage.model_fields.values() if f.alias)
