@@ -1,0 +1,89 @@
+"""The ``bkash-sdk`` command: sandbox, doctor, demo, uat and one-off calls.
+
+Every line it prints is masked (``bkash_sdk._masking``); errors are one line on stderr and the
+exit status says what happened (see :class:`~bkash_sdk.cli._exit.ExitCode` and docs/cli.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import traceback
+from collections.abc import Sequence
+
+from .. import __version__
+from .._exceptions import BkashError
+from .._masking import redact_text
+from . import _demo, _doctor, _oneoff, _sandbox, _uat
+from ._exit import CommandFailed, ExitCode, exit_code, explain
+from ._output import Console
+
+__all__ = ["ExitCode", "build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every command registered."""
+    parser = argparse.ArgumentParser(
+        prog="bkash-sdk",
+        description="bKash Tokenized Checkout from the terminal. Configuration: BKASH_* variables.",
+        epilog="exit status: 0 ok, 1 bKash said no, 2 usage or configuration, 3 no answer "
+        "(connection or timeout), 4 outcome unknown, 70 internal error, 130 interrupted",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show SDK logs and tracebacks")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show SDK logs and tracebacks",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for module in (_sandbox, _doctor, _demo, _uat, _oneoff):
+        module.register(commands, common)
+    return parser
+
+
+class _MaskedFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_text(super().format(record))
+
+
+def _enable_debug_logs() -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(_MaskedFormatter("%(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("bkash_sdk")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; return its exit status (never raises, apart from ``--help``)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    console = Console()
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return ExitCode.USAGE
+    if args.debug:
+        _enable_debug_logs()
+    try:
+        return int(args.handler(args, console))
+    except KeyboardInterrupt:
+        console.error("interrupted")
+        return ExitCode.INTERRUPTED
+    except CommandFailed as error:
+        console.error(str(error))
+        return error.code
+    except BkashError as error:
+        if args.debug:
+            console.raw_error(traceback.format_exc())
+        console.error(explain(error))
+        return exit_code(error)
+    except Exception as error:
+        if args.debug:
+            console.raw_error(traceback.format_exc())
+        console.error(
+            f"unexpected error: {type(error).__name__}: {error} (rerun with --debug for details)"
+        )
+        return ExitCode.INTERNAL
