@@ -25,6 +25,7 @@ from ._exceptions import (
 )
 from ._stores import InMemoryTokenStore, RedisTokenStore, TokenRecord, TokenStore
 from ._tokens import TokenStats
+from ._version import __version__
 from .resources import (
     CheckoutRecord,
     FinalizeOutcome,
@@ -33,8 +34,6 @@ from .resources import (
     PaymentState,
     RedisOutcomeStore,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "PRODUCTION_BASE_URL",

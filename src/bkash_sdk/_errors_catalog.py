@@ -141,11 +141,12 @@ TOKEN_REJECTED_CODES = frozenset({"2079"})
 def lookup(code: str, *, token_call: bool = False) -> CodeInfo:
     """The meaning of ``code``; unknown codes are ``UNKNOWN`` so money is never presumed lost.
 
-    On token calls every refusal (``9999`` "Username does not exist" included) is an
-    authentication failure.
+    On token calls a refusal is an authentication failure (``9999`` included: bKash answers
+    "Username does not exist" with it), except bKash's own outages (maintenance, "Process
+    failed"), which stay transient.
     """
     info = CATALOG.get(code)
-    if token_call:
+    if token_call and (info is None or info.error is not BkashServerError or code == "9999"):
         return CodeInfo(AuthenticationError, Outcome.FAILED, info.message if info else "")
     if info is None:
         return CodeInfo(BkashAPIError, Outcome.UNKNOWN, "")

@@ -23,9 +23,11 @@ from ._logging import log_attempt
 from ._operations import Api, Auth, Operation
 from ._responses import interpret, parse_body
 from ._retry import RetryPolicy
+from ._version import __version__
 
 T = TypeVar("T")
 REQUEST_ID_HEADER = "X-Request-ID"
+USER_AGENT = f"bkash-sdk/{__version__}"
 
 
 @attrs.frozen
@@ -52,6 +54,13 @@ Command = Send | Sleep | Blocking
 Flow = Generator[Command, Any, T]
 
 
+def _with_client_headers(request: httpx.Request, http: httpx.Client | httpx.AsyncClient) -> None:
+    """Add the client's default headers (those of a user-supplied client too) not already set."""
+    for name, value in http.headers.items():
+        if name not in request.headers:
+            request.headers[name] = value
+
+
 def run_sync(flow: Flow[T], http: httpx.Client) -> T:
     """Drive ``flow`` with blocking I/O."""
     value: Any = None
@@ -64,6 +73,7 @@ def run_sync(flow: Flow[T], http: httpx.Client) -> T:
         value, error = None, None
         try:
             if isinstance(command, Send):
+                _with_client_headers(command.request, http)
                 value = http.send(command.request, auth=command.auth or httpx.USE_CLIENT_DEFAULT)
             elif isinstance(command, Sleep):
                 time.sleep(command.seconds)
@@ -85,6 +95,7 @@ async def run_async(flow: Flow[T], http: httpx.AsyncClient) -> T:
         value, error = None, None
         try:
             if isinstance(command, Send):
+                _with_client_headers(command.request, http)
                 auth = command.auth or httpx.USE_CLIENT_DEFAULT
                 value = await http.send(command.request, auth=auth)
             elif isinstance(command, Sleep):
@@ -133,7 +144,11 @@ class Pipeline:
             "POST",
             self.url(operation),
             json=dict(body),
-            headers={"Accept": "application/json", REQUEST_ID_HEADER: self.new_request_id()},
+            headers={
+                "Accept": "application/json",
+                "User-Agent": USER_AGENT,
+                REQUEST_ID_HEADER: self.new_request_id(),
+            },
             extensions={"timeout": timeout.as_dict()},
         )
 

@@ -71,8 +71,11 @@ def single_flight(
         if found is None:
             found = yield from compute(current)
             yield Blocking(partial(store.save, key, found))
-    except BaseException:
+    except GeneratorExit:  # the flow was abandoned (a cancelled task): no more I/O commands
         store.release(key, owner)
+        raise
+    except BaseException:
+        yield Blocking(partial(store.release, key, owner))
         raise
     yield Blocking(partial(store.release, key, owner))
     return found
@@ -220,7 +223,10 @@ class TokenStore(LockingStore[TokenRecord], Protocol):
 
 
 class InMemoryTokenStore(MemoryStore[TokenRecord]):
-    """Tokens shared by the clients of one process (the default)."""
+    """Tokens kept in this process (the default: one store per client).
+
+    Pass one instance to several clients of the same credential to share their token.
+    """
 
     def invalidate(self, key: str, id_token: str) -> None:
         with self._mutex:

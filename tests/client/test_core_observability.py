@@ -8,10 +8,16 @@ import traceback
 import httpx
 import pytest
 
-from bkash_sdk import AuthenticationError, BkashAPIError, BkashTimeoutError
+from bkash_sdk import (
+    AuthenticationError,
+    BkashAPIError,
+    BkashClient,
+    BkashTimeoutError,
+    __version__,
+)
 from bkash_sdk._operations import EXECUTE_PAYMENT, QUERY_PAYMENT
 from tests import canaries
-from tests.client.stub import StubBkash, sync_client
+from tests.client.stub import StubBkash, config, sync_client
 from tests.conftest import find_leaks
 
 
@@ -101,3 +107,17 @@ def test_a_cached_token_record_repr_hides_tokens() -> None:
     assert record is not None
     assert canaries.ID_TOKEN not in repr(record)
     assert canaries.REFRESH_TOKEN not in repr(record)
+
+
+def test_a_user_supplied_clients_headers_are_sent_with_ours_taking_precedence() -> None:
+    stub = StubBkash()
+    http = httpx.Client(
+        transport=httpx.MockTransport(stub.handle),
+        headers={"X-Tenant": "shop-7", "Accept": "text/html"},
+    )
+    with BkashClient(config(), http_client=http) as client:
+        client._call(QUERY_PAYMENT, {"paymentID": "TR1"})
+    query = stub.requests[-1]
+    assert query.headers["X-Tenant"] == "shop-7"
+    assert query.headers["Accept"] == "application/json"
+    assert query.headers["User-Agent"] == f"bkash-sdk/{__version__}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -12,7 +13,7 @@ import pytest
 from bkash_sdk import AuthenticationError
 from bkash_sdk._operations import QUERY_PAYMENT
 from tests import canaries
-from tests.client.stub import StubBkash, async_client, ok, sync_client
+from tests.client.stub import StubBkash, async_client, ok, sync_client, token_body
 
 
 class Clock:
@@ -210,3 +211,21 @@ def test_bad_credentials_raise_authentication_error_without_echoing_them() -> No
     assert stub.counts["payment/status"] == 0
     text = f"{caught.value!s} {caught.value!r} {caught.value.raw_body}"
     assert not any(secret in text for secret in canaries.SECRETS)
+
+
+def test_a_failed_token_fetch_releases_its_lock_at_once() -> None:
+    stub = StubBkash()
+    answers = iter([httpx.Response(401, json={"message": "Unauthorized"})])
+    stub.routes["token/grant"] = lambda request: next(answers, None) or _grant(stub, request)
+    with sync_client(stub) as client:
+        with pytest.raises(AuthenticationError):
+            client._call(QUERY_PAYMENT, query_body())
+        started = time.monotonic()
+        client._call(QUERY_PAYMENT, query_body())
+    assert time.monotonic() - started < 1  # not the 15 s lock timeout
+    assert stub.counts["token/grant"] == 2
+
+
+def _grant(stub: StubBkash, request: httpx.Request) -> httpx.Response:
+    stub.valid_tokens.add(canaries.ID_TOKEN)
+    return token_body(canaries.ID_TOKEN)

@@ -184,3 +184,11 @@ def test_raw_body_on_errors_is_masked() -> None:
 def test_interpretation_is_total(status: int, raw: bytes, op: object) -> None:
     with contextlib.suppress(BkashAPIError):
         interpret(op, status, raw, parse_body(raw), "r")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("code", "error"), [("503", BkashServerError), ("2003", BkashServerError)])
+def test_an_outage_during_a_token_call_stays_transient(code: str, error: type[Exception]) -> None:
+    raw = body(statusCode=code, statusMessage="System is undergoing maintenance")
+    with pytest.raises(error) as caught:
+        interpret(GRANT_TOKEN, 200, raw, parse_body(raw), "r")
+    assert type(caught.value) is error

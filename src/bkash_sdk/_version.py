@@ -1,0 +1,3 @@
+"""The package version (the single source: the build reads it from here)."""
+
+__version__ = "0.1.0"
