@@ -5,5 +5,10 @@ if [ ! -x .venv/bin/python ]; then
     python="$(command -v python3.11 || command -v python3)"
     "$python" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[${BKASH_EXTRAS:-dev}]"
+pip_install() {
+    # this machine's pip configuration warns about optional local indexes; the rest is shown
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check "$@" \
+        2> >(grep -v "^WARNING: Location '" >&2)
+}
+pip_install --upgrade pip
+pip_install -e ".[${BKASH_EXTRAS:-dev}]"
