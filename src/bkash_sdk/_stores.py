@@ -213,6 +213,8 @@ class TokenRecord:
     """Wall-clock expiry (epoch seconds)."""
     refreshed_at: tuple[float, ...] = ()
     """When refreshes were made (epoch seconds), pruned to the last hour."""
+    granted_at: tuple[float, ...] = ()
+    """When grants were made (epoch seconds), pruned to the last hour."""
 
 
 class TokenStore(LockingStore[TokenRecord], Protocol):
@@ -266,6 +268,7 @@ class RedisTokenStore(RedisStore[TokenRecord]):
                 refresh_token=data.get("refresh_token"),
                 expires_at=float(data["expires_at"]),
                 refreshed_at=tuple(float(t) for t in data.get("refreshed_at") or ()),
+                granted_at=tuple(float(t) for t in data.get("granted_at") or ()),
             )
         except (ValueError, KeyError, TypeError):
             return None

@@ -9,7 +9,9 @@ Concurrent callers wait for the one fetch in flight: across threads (a lock), co
 from __future__ import annotations
 
 import asyncio
+import copy
 import hashlib
+import math
 import threading
 import time
 import weakref
@@ -20,13 +22,16 @@ from typing import Any
 import attrs
 
 from ._config import BkashConfig
-from ._exceptions import BkashAPIError, BkashError, BkashServerError
+from ._exceptions import AuthenticationError, BkashAPIError, BkashError, BkashServerError
 from ._operations import GRANT_TOKEN, REFRESH_TOKEN, Operation
 from ._pipeline import Blocking, Flow, Reply
 from ._stores import TokenRecord, TokenStore, single_flight
 
 REFRESH_WINDOW = 3600.0
 DEFAULT_LIFETIME = 3600.0
+LIFETIME_BOUNDS = (600.0, 86400.0)
+"""Token lifetimes bKash may announce are clamped to this range (longer than the margin)."""
+BACKOFF_ALLOWANCE = 8.0
 
 
 @attrs.define
@@ -56,7 +61,8 @@ class TokenManager:
         clock: Callable[[], float] = time.time,
         margin: float = 300.0,
         refresh_limit: int = 2,
-        lock_timeout: float = 15.0,
+        grant_limit: int = 10,
+        lock_timeout: float | None = None,
         poll_interval: float = 0.05,
     ) -> None:
         self._config = config
@@ -65,7 +71,8 @@ class TokenManager:
         self._clock = clock
         self._margin = margin
         self._refresh_limit = refresh_limit
-        self._lock_timeout = lock_timeout
+        self._grant_limit = grant_limit
+        self._lock_timeout = lock_timeout or _longest_fetch(config)
         self._poll = poll_interval
         self._key = store_key(config)
         self._local: TokenRecord | None = None
@@ -115,8 +122,9 @@ class TokenManager:
         their own token call in turn.
         """
         usable = self._usable(self._local, rejected)
-        if usable is None and self._fetches != seen and self._last_failure is not None:
-            raise self._last_failure
+        failure = self._last_failure
+        if usable is None and self._fetches != seen and failure is not None:
+            raise copy.copy(failure) from failure
         return usable
 
     def _obtain(self, rejected: str | None) -> Flow[TokenRecord]:
@@ -142,12 +150,11 @@ class TokenManager:
 
     def _fetch(self, previous: TokenRecord | None) -> Flow[TokenRecord]:
         now = self._clock()
-        recent = tuple(
-            t for t in (previous.refreshed_at if previous else ()) if now - t < REFRESH_WINDOW
-        )
+        refreshes = _within_hour(previous.refreshed_at if previous else (), now)
+        grants = _within_hour(previous.granted_at if previous else (), now)
         credentials = {"app_key": self._config.app_key, "app_secret": self._config.app_secret}
-        if previous is not None and previous.refresh_token and len(recent) < self._refresh_limit:
-            recent = (*recent, now)
+        if previous is not None and previous.refresh_token and len(refreshes) < self._refresh_limit:
+            refreshes = (*refreshes, now)
             try:
                 reply = yield from self._call(
                     REFRESH_TOKEN, {**credentials, "refresh_token": previous.refresh_token}
@@ -156,14 +163,34 @@ class TokenManager:
                 self.stats.failed_refreshes += 1
             else:
                 self.stats.refreshes += 1
-                return _record(reply, now, recent, previous.refresh_token)
+                return _record(reply, now, refreshes, grants, previous.refresh_token)
+        if len(grants) >= self._grant_limit:
+            raise AuthenticationError(
+                f"{len(grants)} token grants in the last hour already; not granting again "
+                "(bKash rejects every token: check the app key and credentials)"
+            )
         reply = yield from self._call(GRANT_TOKEN, credentials)
         self.stats.grants += 1
-        return _record(reply, now, recent, None)
+        return _record(reply, now, refreshes, (*grants, now), None)
+
+
+def _within_hour(times: tuple[float, ...], now: float) -> tuple[float, ...]:
+    return tuple(t for t in times if now - t < REFRESH_WINDOW)
+
+
+def _longest_fetch(config: BkashConfig) -> float:
+    """How long one token fetch may take with every retry: the shared lock outlives it."""
+    attempts = config.max_retries + 1
+    per_attempt = config.timeout + config.connect_timeout + BACKOFF_ALLOWANCE
+    return attempts * per_attempt + 5.0
 
 
 def _record(
-    reply: Reply, now: float, refreshed_at: tuple[float, ...], old_refresh: str | None
+    reply: Reply,
+    now: float,
+    refreshed_at: tuple[float, ...],
+    granted_at: tuple[float, ...],
+    old_refresh: str | None,
 ) -> TokenRecord:
     data = reply.data
     id_token = data.get("id_token")
@@ -177,10 +204,14 @@ def _record(
         lifetime = float(data.get("expires_in", DEFAULT_LIFETIME))
     except (TypeError, ValueError):
         lifetime = DEFAULT_LIFETIME
+    if not math.isfinite(lifetime):
+        lifetime = DEFAULT_LIFETIME
+    lifetime = min(max(lifetime, LIFETIME_BOUNDS[0]), LIFETIME_BOUNDS[1])
     refresh = data.get("refresh_token")
     return TokenRecord(
         id_token=id_token,
         refresh_token=refresh if isinstance(refresh, str) and refresh else old_refresh,
         expires_at=now + lifetime,
         refreshed_at=refreshed_at,
+        granted_at=granted_at,
     )

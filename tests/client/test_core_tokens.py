@@ -229,3 +229,43 @@ def test_a_failed_token_fetch_releases_its_lock_at_once() -> None:
 def _grant(stub: StubBkash, request: httpx.Request) -> httpx.Response:
     stub.valid_tokens.add(canaries.ID_TOKEN)
     return token_body(canaries.ID_TOKEN)
+
+
+@pytest.mark.parametrize("expires_in", ["-5", "nan", "0", "1e309", "soon"])
+def test_nonsense_lifetimes_do_not_cause_a_grant_per_request(expires_in: str) -> None:
+    stub = StubBkash()
+    stub.routes["token/grant"] = lambda _: ok(
+        id_token=canaries.ID_TOKEN, expires_in=expires_in, refresh_token=canaries.REFRESH_TOKEN
+    )
+    stub.valid_tokens.add(canaries.ID_TOKEN)
+    clock = Clock()
+    with sync_client(stub, clock=clock) as client:
+        for _ in range(3):
+            client._call(QUERY_PAYMENT, query_body())
+        assert stub.token_calls == 1
+        clock.now += 86400  # and no token lives forever
+        client._call(QUERY_PAYMENT, query_body())
+    assert stub.token_calls == 2
+
+
+def test_a_token_rejected_on_every_call_does_not_mean_a_grant_per_request() -> None:
+    stub = StubBkash()
+    stub.routes["payment/status"] = lambda _: httpx.Response(401, json={"message": "Unauthorized"})
+    with sync_client(stub) as client:
+        for _ in range(20):
+            with pytest.raises(AuthenticationError):
+                client._call(QUERY_PAYMENT, query_body())
+    assert stub.counts["token/refresh"] <= 2
+    assert stub.counts["token/grant"] <= 10
+    assert stub.counts["payment/status"] < 40
+
+
+def test_a_lost_refresh_answer_is_not_sent_again() -> None:
+    stub, clock = StubBkash(), Clock()
+    stub.routes["token/refresh"] = lambda _: httpx.Response(504, json={"message": "timeout"})
+    with sync_client(stub, clock=clock) as client:
+        client._call(QUERY_PAYMENT, query_body())
+        clock.now += 3600
+        client._call(QUERY_PAYMENT, query_body())
+    assert stub.counts["token/refresh"] == 1  # it counts against bKash's hourly limit
+    assert stub.counts["token/grant"] == 2
