@@ -6,6 +6,7 @@
     ├── ConfigurationError            settings are missing or unsafe (also a ValueError)
     ├── BkashValidationError          input rejected before any network call (also a ValueError)
     ├── SignatureVerificationError    a webhook or callback failed verification
+    │   └── CertificateUnavailableError   the SNS certificate could not be fetched (retry)
     ├── BkashTransportError           no usable answer from bKash
     │   ├── BkashConnectionError      the connection failed
     │   └── BkashTimeoutError         an attempt ran out of time
@@ -66,6 +67,15 @@ class BkashValidationError(BkashError, ValueError):
 
 class SignatureVerificationError(BkashError):
     """A webhook or a callback could not be verified and must be ignored."""
+
+
+class CertificateUnavailableError(SignatureVerificationError):
+    """The SNS signing certificate could not be fetched now (timeout, connection, HTTP 5xx).
+
+    The message is not verified, but may be genuine: answer 5xx (e.g. 503) so SNS redelivers
+    it. A refused URL, a body that is not one PEM certificate, or a failed trust check raise
+    plain :class:`SignatureVerificationError` instead.
+    """
 
 
 class BkashTransportError(BkashError):

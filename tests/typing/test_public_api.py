@@ -250,6 +250,7 @@ def test_sync_webhook_verifier_types() -> None:
     assert_type(payment.amount, Decimal)
     assert_type(payment.date_time, datetime)
     assert payment.amount == Decimal("75.50")
+    assert_type(verifier.mark_processed(message), None)
     assert verifier.verify(ipn.body).duplicate
 
 

@@ -19,11 +19,14 @@ from bkash_sdk.webhooks import (
     AsyncHttpxCertificateFetcher,
     AsyncSnsVerifier,
     CertificateCache,
+    CertificateUnavailableError,
     HttpxCertificateFetcher,
+    SnsMessage,
     SnsVerifier,
     StaticCertificates,
     amazon_sns_trust,
     load_certificate,
+    sns,
 )
 
 from ._support import (
@@ -95,8 +98,25 @@ def test_httpx_fetcher_returns_the_body() -> None:
     assert [str(r.url) for r in seen] == [CERT_URL]
 
 
-@pytest.mark.parametrize("status", [301, 302, 307, 308, 404, 500, 204])
-def test_non_200_and_redirects_are_refused_and_not_followed(status: int) -> None:
+@pytest.mark.parametrize(
+    ("status", "unavailable"),
+    [
+        (301, False),
+        (302, False),
+        (307, False),
+        (308, False),
+        (403, False),
+        (404, False),
+        (204, False),
+        (408, True),
+        (429, True),
+        (500, True),
+        (502, True),
+        (503, True),
+        (504, True),
+    ],
+)
+def test_non_200_and_redirects_are_refused_and_not_followed(status: int, unavailable: bool) -> None:
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -104,8 +124,9 @@ def test_non_200_and_redirects_are_refused_and_not_followed(status: int) -> None
         return httpx.Response(status, headers={"location": CERT_URL}, content=PEM)
 
     fetcher = HttpxCertificateFetcher(_client(httpx.MockTransport(handler)))
-    with pytest.raises(SignatureVerificationError, match=str(status)):
+    with pytest.raises(SignatureVerificationError, match=str(status)) as info:
         fetcher.fetch(CERT_URL)
+    assert isinstance(info.value, CertificateUnavailableError) is unavailable
     assert len(seen) == 1
 
 
@@ -163,15 +184,91 @@ async def test_async_httpx_fetcher_returns_the_body() -> None:
         assert (await verifier.averify(body(signer().envelope()))).verified
 
 
-def test_connection_errors_become_signature_errors() -> None:
+TRANSPORT_ERRORS = [
+    httpx.ConnectError("refused"),
+    httpx.ConnectTimeout("slow"),
+    httpx.ReadTimeout("slow"),
+    httpx.ReadError("reset"),
+    httpx.RemoteProtocolError("garbled"),
+]
+
+
+@pytest.mark.parametrize("error", TRANSPORT_ERRORS, ids=lambda e: type(e).__name__)
+def test_transport_errors_mean_the_certificate_is_unavailable(error: httpx.HTTPError) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("refused", request=request)
+        raise error
 
     verifier = signer().verifier(
         fetcher=HttpxCertificateFetcher(_client(httpx.MockTransport(handler)))
     )
-    with pytest.raises(SignatureVerificationError, match="could not fetch"):
+    with pytest.raises(CertificateUnavailableError, match="could not fetch"):
         verifier.verify(body(signer().envelope()))
+
+
+@pytest.mark.parametrize("status", [500, 503])
+async def test_async_fetch_failures_mean_the_certificate_is_unavailable(status: int) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("ef.pem"):
+            raise httpx.ConnectTimeout("slow")
+        return httpx.Response(status)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+        verifier = _async_verifier(AsyncHttpxCertificateFetcher(client))
+        with pytest.raises(CertificateUnavailableError, match="could not fetch"):
+            await verifier.averify(body(signer().envelope()))
+        other = Signer(shared_key(), signer().certificate, CERT_URL.replace("ef.pem", "ee.pem"))
+        with pytest.raises(CertificateUnavailableError, match=str(status)):
+            await verifier.averify(body(other.envelope()))
+
+
+class BrokenFetcher:
+    """A custom fetcher whose network is down."""
+
+    def fetch(self, url: str) -> bytes:
+        raise OSError("network unreachable")
+
+    async def afetch(self, url: str) -> bytes:
+        return self.fetch(url)
+
+
+async def test_any_error_from_a_custom_fetcher_means_unavailable() -> None:
+    with pytest.raises(CertificateUnavailableError):
+        signer().verifier(fetcher=BrokenFetcher()).verify(body(signer().envelope()))
+    with pytest.raises(CertificateUnavailableError):
+        await _async_verifier(BrokenFetcher()).averify(body(signer().envelope()))
+
+
+def _untrusting(certificate: x509.Certificate, now: datetime) -> None:
+    raise SignatureVerificationError("not trusted here")
+
+
+@pytest.mark.parametrize(
+    "case", ["bad-pem", "oversize", "untrusted", "trust-bug", "refused-url", "unknown-static-url"]
+)
+def test_content_and_trust_failures_are_not_unavailability(case: str) -> None:
+    envelope = signer().envelope()
+    verifier = {
+        "bad-pem": signer().verifier(fetcher=CountingFetcher(BAD_BODIES["html-wrapped"])),
+        "oversize": signer().verifier(fetcher=CountingFetcher(BAD_BODIES["oversize"])),
+        "untrusted": signer().verifier(trust=_untrusting),
+        "trust-bug": signer().verifier(trust=lambda cert, now: 1 / 0),
+        "refused-url": signer().verifier(fetcher=CountingFetcher(PEM)),
+        "unknown-static-url": signer().verifier(
+            fetcher=StaticCertificates({CERT_URL.replace("0123", "4567"): PEM})
+        ),
+    }[case]
+    if case == "refused-url":
+        envelope = signer().sign(envelope | {"SigningCertURL": CERT_URL + "?x=1"})
+    with pytest.raises(SignatureVerificationError) as info:
+        verifier.verify(body(envelope))
+    assert not isinstance(info.value, CertificateUnavailableError)
+
+
+def test_oversize_streamed_body_is_not_unavailability() -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=b"A" * 20_000))
+    with pytest.raises(SignatureVerificationError, match="too large") as info:
+        HttpxCertificateFetcher(_client(transport)).fetch(CERT_URL)
+    assert not isinstance(info.value, CertificateUnavailableError)
 
 
 def test_100_messages_sharing_a_certificate_cause_one_fetch() -> None:
@@ -252,7 +349,7 @@ class FlakyFetcher(CountingFetcher):
 def test_a_failed_fetch_is_not_cached() -> None:
     fetcher = FlakyFetcher(PEM)
     verifier = signer().verifier(fetcher=fetcher)
-    with pytest.raises(SignatureVerificationError, match="could not fetch"):
+    with pytest.raises(CertificateUnavailableError, match="could not fetch"):
         verifier.verify(body(signer().envelope()))
     assert verifier.verify(body(signer().envelope())).verified
     assert verifier.verify(body(signer().envelope())).verified
@@ -266,7 +363,7 @@ async def test_a_failed_async_fetch_is_shared_then_not_cached() -> None:
     results = await asyncio.gather(
         *(verifier.averify(raw) for raw in bodies), return_exceptions=True
     )
-    assert all(isinstance(r, SignatureVerificationError) for r in results)
+    assert all(isinstance(r, CertificateUnavailableError) for r in results)
     assert fetcher.calls == 1
     assert (await verifier.averify(body(signer().envelope()))).verified
     assert fetcher.calls == 2
@@ -297,6 +394,117 @@ def test_trust_is_rechecked_for_cached_certificates() -> None:
     now[0] = NOW + timedelta(hours=3)
     with pytest.raises(SignatureVerificationError, match="not valid"):
         verifier.verify(body(short.envelope(timestamp=now[0])))
+
+
+class RecordingTrust:
+    """A trust that records each ``now`` it is asked about and accepts only ``accept``."""
+
+    def __init__(self, *, accept: bool = True) -> None:
+        self.accept = accept
+        self.times: list[datetime] = []
+
+    def __call__(self, certificate: x509.Certificate, now: datetime) -> None:
+        self.times.append(now)
+        if not self.accept:
+            raise SignatureVerificationError("refused by this verifier's trust")
+
+
+def _sharing(
+    fetcher: AsyncCertificateFetcher, cache: CertificateCache, trust: RecordingTrust, now: datetime
+) -> AsyncSnsVerifier:
+    return AsyncSnsVerifier(
+        allowed_topic_arns=[TOPIC],
+        fetcher=fetcher,
+        trust=trust,
+        clock=lambda: now,
+        certificate_cache=cache,
+    )
+
+
+async def test_coroutines_joining_a_fetch_apply_their_own_trust() -> None:
+    fetcher, cache = SlowFetcher(PEM), CertificateCache()
+    lenient, strict = RecordingTrust(), RecordingTrust(accept=False)
+    first = _sharing(fetcher, cache, lenient, NOW)
+    second = _sharing(fetcher, cache, strict, NOW)
+    results = await asyncio.gather(
+        first.averify(body(signer().envelope())),
+        second.averify(body(signer().envelope())),
+        return_exceptions=True,
+    )
+    assert fetcher.calls == 1
+    assert isinstance(results[0], SnsMessage)
+    assert isinstance(results[1], SignatureVerificationError)
+    assert "this verifier's trust" in str(results[1])
+    assert (lenient.times, strict.times) == ([NOW], [NOW])
+
+
+async def test_coroutines_joining_a_fetch_apply_trust_at_their_own_time() -> None:
+    short = Signer(shared_key(), make_certificate(shared_key(), not_after=NOW + timedelta(hours=1)))
+    fetcher, cache = SlowFetcher(short.pem), CertificateCache()
+    later = NOW + timedelta(hours=2)
+    before = AsyncSnsVerifier(
+        allowed_topic_arns=[TOPIC], fetcher=fetcher, clock=lambda: NOW, certificate_cache=cache
+    )
+    after = AsyncSnsVerifier(
+        allowed_topic_arns=[TOPIC], fetcher=fetcher, clock=lambda: later, certificate_cache=cache
+    )
+    results = await asyncio.gather(
+        before.averify(body(short.envelope())),
+        after.averify(body(short.envelope(timestamp=later))),
+        return_exceptions=True,
+    )
+    assert fetcher.calls == 1
+    assert isinstance(results[0], SnsMessage)
+    assert isinstance(results[1], SignatureVerificationError)
+    assert "not valid" in str(results[1])
+
+
+async def test_verifiers_with_different_fetchers_never_share_a_fetch() -> None:
+    cache = CertificateCache()
+    mine, theirs = SlowFetcher(PEM), SlowFetcher(PEM)
+    verifiers = [_sharing(f, cache, RecordingTrust(), NOW) for f in (mine, theirs, mine, theirs)]
+    await asyncio.gather(*(v.averify(body(signer().envelope())) for v in verifiers))
+    await verifiers[1].averify(body(signer().envelope()))
+    assert (mine.calls, theirs.calls) == (1, 1)
+
+
+def test_sync_verifiers_with_different_fetchers_never_share_a_certificate() -> None:
+    cache = CertificateCache()
+    mine, theirs = CountingFetcher(PEM), CountingFetcher(PEM)
+    for fetcher in (mine, theirs, mine, theirs):
+        verifier = signer().verifier(fetcher=fetcher, certificate_cache=cache)
+        assert verifier.verify(body(signer().envelope())).verified
+    assert (mine.calls, theirs.calls) == (1, 1)
+
+
+def test_sync_callers_sharing_a_certificate_apply_their_own_trust_and_time() -> None:
+    fetcher, cache = CountingFetcher(PEM), CertificateCache()
+    lenient, strict = RecordingTrust(), RecordingTrust(accept=False)
+    later = NOW + timedelta(minutes=1)
+    cache.get(CERT_URL, fetcher, lenient, NOW)
+    with pytest.raises(SignatureVerificationError, match="this verifier's trust"):
+        cache.get(CERT_URL, fetcher, strict, later)
+    assert (lenient.times, strict.times, fetcher.calls) == ([NOW], [later], 1)
+
+
+async def test_default_verifiers_sharing_a_cache_share_its_certificates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fetcher = CountingFetcher(PEM)
+    monkeypatch.setattr(sns._SHARED_FETCHER, "fetch", fetcher.fetch)
+    monkeypatch.setattr(sns._SHARED_AFETCHER, "afetch", fetcher.afetch)
+    trust = signer().static().trust
+    for cache in (CertificateCache(), CertificateCache()):
+        for _ in range(2):
+            verifier = SnsVerifier(
+                allowed_topic_arns=[TOPIC], trust=trust, clock=lambda: NOW, certificate_cache=cache
+            )
+            assert verifier.verify(body(signer().envelope())).verified
+            averifier = AsyncSnsVerifier(
+                allowed_topic_arns=[TOPIC], trust=trust, clock=lambda: NOW, certificate_cache=cache
+            )
+            assert (await averifier.averify(body(signer().envelope()))).verified
+    assert fetcher.calls == 4  # one per cache and sync/async fetcher
 
 
 def test_cache_entries_expire_and_are_bounded() -> None:

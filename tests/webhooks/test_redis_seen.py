@@ -39,23 +39,31 @@ def prefix(redis_prefix: str) -> str:
 
 def test_first_add_wins_and_expires(client: redis.Redis, prefix: str) -> None:
     store = RedisSeenStore(client, key_prefix=prefix)
+    assert not store.contains("m-1")
     assert store.add("m-1", 120)
+    assert store.contains("m-1")
     assert not store.add("m-1", 120)
     assert store.add("m-2", 120)
     assert 0 < client.ttl(f"{prefix}m-1") <= 120
 
 
-def test_redeliveries_across_processes_are_duplicates(client: redis.Redis, prefix: str) -> None:
+def test_redeliveries_across_processes_are_duplicates_once_processed(
+    client: redis.Redis, prefix: str
+) -> None:
     raw = body(signer().envelope())
     first = signer().verifier(seen_store=RedisSeenStore(client, key_prefix=prefix))
     second = signer().verifier(seen_store=RedisSeenStore.from_url(REDIS_URL, key_prefix=prefix))
-    assert not first.verify(raw).duplicate
+    message = first.verify(raw)
+    assert not message.duplicate
+    assert not second.verify(raw).duplicate  # the first worker has not finished yet
+    assert client.exists(f"{prefix}{message.message_id}") == 0
+    first.mark_processed(message)
     assert second.verify(raw).duplicate
-    ttl = client.ttl(f"{prefix}{first.verify(raw).message_id}")
+    ttl = client.ttl(f"{prefix}{message.message_id}")
     assert 3600 < ttl <= 3600 + 600
 
 
-async def test_async_store_is_single_winner_under_concurrency(
+async def test_async_store_records_only_processed_messages(
     client: redis.Redis, prefix: str
 ) -> None:
     async_client = redis.asyncio.Redis.from_url(REDIS_URL)
@@ -71,8 +79,12 @@ async def test_async_store_is_single_winner_under_concurrency(
         )
         raw = body(signer().envelope())
         messages = await asyncio.gather(*(verifier.averify(raw) for _ in range(20)))
-        assert sum(not m.duplicate for m in messages) == 1
-        assert client.exists(f"{prefix}{messages[0].message_id}") == 1
+        assert not any(m.duplicate for m in messages)
+        assert client.exists(f"{prefix}{messages[0].message_id}") == 0
+        wins = await asyncio.gather(*(store.aadd(m.message_id, 120) for m in messages))
+        assert sum(wins) == 1
+        await verifier.amark_processed(messages[0])
+        assert (await verifier.averify(raw)).duplicate
     finally:
         await async_client.aclose()
 
@@ -82,4 +94,6 @@ def test_redis_down_does_not_drop_verified_messages() -> None:
         host="127.0.0.1", port=1, socket_connect_timeout=0.2, retry=Retry(NoBackoff(), 0)
     )
     verifier = signer().verifier(seen_store=RedisSeenStore(dead))
-    assert not verifier.verify(body(signer().envelope())).duplicate
+    message = verifier.verify(body(signer().envelope()))
+    assert not message.duplicate
+    verifier.mark_processed(message)

@@ -160,3 +160,31 @@ async def test_async_confirmation() -> None:
         with pytest.raises(BkashAPIError):
             await verifier.aconfirm_subscription(message)
     assert len(recorder.requests) == 2
+
+
+def test_a_confirmation_whose_confirm_failed_is_confirmed_on_redelivery() -> None:
+    outcomes: list[httpx.HTTPError | None] = [httpx.ConnectTimeout("slow"), None]
+    requests: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        error = outcomes.pop(0)
+        if error is not None:
+            raise error
+        return httpx.Response(200)
+
+    verifier = signer().verifier(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    raw = body(signer().envelope("SubscriptionConfirmation"))
+
+    def endpoint() -> int:
+        message = verifier.verify(raw)
+        if not message.duplicate:
+            try:
+                verifier.confirm_subscription(message)
+            except BkashTimeoutError:
+                return 503
+            verifier.mark_processed(message)
+        return 200
+
+    assert [endpoint(), endpoint(), endpoint()] == [503, 200, 200]
+    assert [str(r.url) for r in requests] == [GOOD, GOOD]

@@ -40,6 +40,21 @@ json_values = st.recursive(
     max_leaves=4,
 )
 any_text = st.text(st.characters(exclude_categories=()))
+header_names = (
+    any_text
+    | st.binary(max_size=32)
+    | st.sampled_from(
+        ["x-amz-sns-message-type", b"x-amz-sns-message-id", "X-Amz-Sns-Topic-Arn", b"\xff"]
+    )
+)
+header_values = any_text | st.binary(max_size=32) | json_leaves
+any_headers = (
+    st.none()
+    | st.dictionaries(header_names, header_values, max_size=3)
+    | st.lists(st.tuples(header_names, header_values), max_size=3)
+    | st.lists(st.lists(header_names, max_size=3) | json_leaves | st.binary(), max_size=3)
+    | json_leaves
+)
 
 
 def _check(raw: bytes | str, headers: Any = None) -> None:
@@ -88,12 +103,10 @@ envelopes = st.builds(
 @SETTINGS
 @given(
     document=st.one_of(json_values, envelopes),
-    headers=st.none() | st.dictionaries(any_text, any_text, max_size=3),
+    headers=any_headers,
 )
-def test_arbitrary_json_documents_and_envelopes(
-    document: Any, headers: dict[str, str] | None
-) -> None:
-    """Any JSON value, or an envelope with the right keys holding arbitrary values."""
+def test_arbitrary_json_documents_and_envelopes(document: Any, headers: Any) -> None:
+    """Any JSON value or envelope, with any headers: mappings, raw pairs, or junk."""
     _check(json.dumps(document), headers)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -147,29 +147,78 @@ def test_naive_clock_is_a_configuration_error() -> None:
         signer().verifier(clock=lambda: NOW.replace(tzinfo=None)).verify(body(signer().envelope()))
 
 
-def test_a_redelivery_is_flagged_duplicate_not_refused() -> None:
+def test_a_redelivery_of_a_processed_message_is_flagged_duplicate_not_refused() -> None:
     verifier = signer().verifier()
     raw = body(signer().envelope())
-    assert not verifier.verify(raw).duplicate
+    message = verifier.verify(raw)
+    assert not message.duplicate
+    verifier.mark_processed(message)
     assert verifier.verify(raw).duplicate
     assert verifier.verify(raw.decode()).duplicate
     assert not verifier.verify(body(signer().envelope())).duplicate
 
 
-def test_a_refused_message_is_not_recorded_as_seen() -> None:
+def test_verifying_records_nothing_so_a_failed_handling_is_retried() -> None:
+    """The handler failed (no ``mark_processed``): SNS's redelivery must be processed again."""
+    verifier = signer().verifier()
+    raw = body(signer().envelope())
+    assert not verifier.verify(raw).duplicate
+    assert not verifier.verify(raw).duplicate  # the redelivery after a 500
+    verifier.mark_processed(verifier.verify(raw))
+    assert verifier.verify(raw).duplicate
+
+
+def test_the_documented_flow_processes_a_payment_exactly_once_despite_a_failure() -> None:
+    verifier = signer().verifier()
+    raw = body(signer().envelope())
+    stored: list[str] = []
+    database_up = iter([False, True, True])
+
+    def endpoint(request_body: bytes) -> int:
+        message = verifier.verify(request_body)
+        if not message.duplicate:
+            try:
+                if not next(database_up):
+                    raise ConnectionError("database down")
+                stored.append(message.message_id)
+            except ConnectionError:
+                return 500
+            verifier.mark_processed(message)
+        return 200
+
+    assert [endpoint(raw), endpoint(raw), endpoint(raw)] == [500, 200, 200]
+    assert stored == [json.loads(raw)["MessageId"]]
+
+
+def test_a_refused_message_cannot_be_marked_processed() -> None:
     verifier = signer().verifier()
     envelope = signer().envelope()
     with pytest.raises(SignatureVerificationError):
         verifier.verify(body(envelope | {"Message": "forged"}))
+    fields: dict[str, Any] = dict(envelope) | {"Timestamp": NOW}
+    with pytest.raises(SignatureVerificationError, match="verified"):
+        verifier.mark_processed(SnsMessage.model_validate(fields))
     assert not verifier.verify(body(envelope)).duplicate
+
+
+def test_marks_are_per_seen_store() -> None:
+    store = MemorySeenStore()
+    raw = body(signer().envelope())
+    first, second = signer().verifier(seen_store=store), signer().verifier(seen_store=store)
+    first.mark_processed(first.verify(raw))
+    assert second.verify(raw).duplicate
+    assert not signer().verifier().verify(raw).duplicate
 
 
 def test_memory_store_forgets_after_the_ttl() -> None:
     ticks = [0.0]
     store = MemorySeenStore(timer=lambda: ticks[0])
+    assert not store.contains("m")
     assert store.add("m", 10)
+    assert store.contains("m")
     assert not store.add("m", 10)
     ticks[0] = 11
+    assert not store.contains("m")
     assert store.add("m", 10)
 
 
@@ -179,17 +228,31 @@ async def test_async_duplicates_share_the_rules() -> None:
         allowed_topic_arns=[TOPIC], fetcher=certs, trust=certs.trust, clock=lambda: NOW
     )
     raw = body(signer().envelope())
+    message = await verifier.averify(raw)
+    assert not message.duplicate
     assert not (await verifier.averify(raw)).duplicate
+    await verifier.amark_processed(message)
     assert (await verifier.averify(raw)).duplicate
     with pytest.raises(SignatureVerificationError):
         await verifier.averify(b"{}")
+    with pytest.raises(SignatureVerificationError, match="verified"):
+        await verifier.amark_processed(SnsMessage.model_validate(message.model_dump(by_alias=True)))
 
 
 class BrokenStore:
-    """A seen store whose backend is down."""
+    """A seen store whose backend is down (sync and async)."""
+
+    def contains(self, message_id: str) -> bool:
+        raise ConnectionError("store down")
 
     def add(self, message_id: str, ttl: float) -> bool:
         raise ConnectionError("store down")
+
+    async def acontains(self, message_id: str) -> bool:
+        return self.contains(message_id)
+
+    async def aadd(self, message_id: str, ttl: float) -> bool:
+        return self.add(message_id, ttl)
 
 
 def test_a_failing_seen_store_does_not_drop_verified_messages(
@@ -197,9 +260,27 @@ def test_a_failing_seen_store_does_not_drop_verified_messages(
 ) -> None:
     verifier = signer().verifier(seen_store=BrokenStore())
     envelope = signer().envelope()
+    message = verifier.verify(body(envelope))
+    assert not message.duplicate
+    verifier.mark_processed(message)  # logged, not raised: the redelivery is processed again
     assert not verifier.verify(body(envelope)).duplicate
     assert "seen-store unavailable" in caplog.text
+    assert "processed again" in caplog.text
     assert envelope["MessageId"] not in caplog.text
+
+
+async def test_a_failing_async_seen_store_does_not_drop_verified_messages() -> None:
+    certs = signer().static()
+    verifier = AsyncSnsVerifier(
+        allowed_topic_arns=[TOPIC],
+        fetcher=certs,
+        trust=certs.trust,
+        clock=lambda: NOW,
+        seen_store=BrokenStore(),
+    )
+    message = await verifier.averify(body(signer().envelope()))
+    assert not message.duplicate
+    await verifier.amark_processed(message)
 
 
 @pytest.mark.parametrize(
@@ -222,6 +303,65 @@ def test_headers_are_cross_checked(headers: dict[str, str], accepted: bool) -> N
     else:
         with pytest.raises(SignatureVerificationError, match="header"):
             verifier.verify(raw, headers=headers)
+
+
+def _asgi(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+
+
+@pytest.mark.parametrize("form", ["asgi-raw", "bytes-dict", "pair-lists", "str-pairs"])
+@pytest.mark.parametrize(
+    ("header", "accepted"),
+    [("Notification", True), ("SubscriptionConfirmation", False), ("Notification ", False)],
+)
+def test_bytes_headers_are_decoded_and_cross_checked(
+    form: str, header: str, accepted: bool
+) -> None:
+    raw = body(signer().envelope())
+    pairs = _asgi({"host": "shop.example", "X-Amz-Sns-Message-Type": header})
+    headers: Any = {
+        "asgi-raw": pairs,
+        "bytes-dict": dict(pairs),
+        "pair-lists": [list(pair) for pair in pairs],
+        "str-pairs": [(k.decode(), v.decode()) for k, v in pairs],
+    }[form]
+    verifier = signer().verifier()
+    if accepted:
+        assert verifier.verify(raw, headers=headers).verified
+    else:
+        with pytest.raises(SignatureVerificationError, match="x-amz-sns-message-type"):
+            verifier.verify(raw, headers=headers)
+
+
+def test_every_copy_of_a_repeated_raw_header_must_match() -> None:
+    envelope = signer().envelope()
+    good = (b"x-amz-sns-message-id", envelope["MessageId"].encode())
+    verifier = signer().verifier()
+    assert verifier.verify(body(envelope), headers=[good, good]).verified
+    with pytest.raises(SignatureVerificationError, match="x-amz-sns-message-id"):
+        verifier.verify(body(envelope), headers=[good, (b"x-amz-sns-message-id", b"other")])
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [(b"x-amz-sns-message-type",)],
+        [b"x-amz-sns-message-type: Notification"],
+        "x-amz-sns-message-type: Notification",
+        b"raw",
+        42,
+    ],
+)
+def test_headers_that_are_not_name_value_pairs_are_refused(headers: Any) -> None:
+    with pytest.raises(SignatureVerificationError, match="headers"):
+        signer().verifier().verify(body(signer().envelope()), headers=headers)
+
+
+def test_a_matching_header_with_a_non_text_value_is_refused() -> None:
+    with pytest.raises(SignatureVerificationError, match="x-amz-sns-message-type"):
+        signer().verifier().verify(
+            body(signer().envelope()), headers=cast(Any, {"x-amz-sns-message-type": None})
+        )
 
 
 def test_unknown_fields_are_kept_but_cannot_shadow_the_model() -> None:

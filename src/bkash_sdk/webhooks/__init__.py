@@ -4,15 +4,19 @@
 
     verifier = SnsVerifier(allowed_topic_arns=["arn:aws:sns:ap-southeast-1:...:bpt_..."])
     message = verifier.verify(request_body, headers=request_headers)
-    if message.type == "SubscriptionConfirmation":
-        verifier.confirm_subscription(message)
-    elif message.type == "Notification" and not message.duplicate:
-        payment = message.payment()
+    if not message.duplicate:
+        if message.type == "SubscriptionConfirmation":
+            verifier.confirm_subscription(message)
+        elif message.type == "Notification":
+            handle_payment(message.payment())   # idempotent on trx_id
+        verifier.mark_processed(message)        # only after it was handled
 
 Every ``verify``/``averify`` returns a verified :class:`SnsMessage` or raises
-:class:`~bkash_sdk.SignatureVerificationError`. See ``docs/webhooks.md``.
+:class:`~bkash_sdk.SignatureVerificationError`; :class:`CertificateUnavailableError` (a
+subclass) means "try again later" (answer 503). See ``docs/webhooks.md``.
 """
 
+from .._exceptions import CertificateUnavailableError
 from ._certificates import (
     AsyncCertificateFetcher,
     AsyncHttpxCertificateFetcher,
@@ -24,6 +28,7 @@ from ._certificates import (
     amazon_sns_trust,
     load_certificate,
 )
+from ._envelope import Headers
 from ._seen import (
     AsyncRedisSeenStore,
     AsyncSeenStore,
@@ -47,7 +52,9 @@ __all__ = [
     "CertificateCache",
     "CertificateFetcher",
     "CertificateTrust",
+    "CertificateUnavailableError",
     "Clock",
+    "Headers",
     "HttpxCertificateFetcher",
     "MemorySeenStore",
     "PaymentNotification",

@@ -1,8 +1,9 @@
 """SNS signing certificates: fetching, the one-PEM body rule, trust, and a single-flight cache.
 
 A certificate is fetched only after its URL passed the strict SNS rule, parsed only if the
-body is exactly one PEM certificate, cached only after the trust check accepted it, and
-fetched once per URL however many threads or coroutines ask at the same time.
+body is exactly one PEM certificate, trusted only after the caller's trust check accepted it
+(on every use), and fetched once per URL and fetcher however many threads or coroutines ask
+at the same time. A fetch that could not complete raises :class:`CertificateUnavailableError`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
-from .._exceptions import ConfigurationError, SignatureVerificationError
+from .._exceptions import (
+    CertificateUnavailableError,
+    ConfigurationError,
+    SignatureVerificationError,
+)
 from ._urls import check_certificate_url
 
 MAX_CERTIFICATE_BYTES = 16 * 1024
@@ -35,6 +40,9 @@ CertificateTrust = Callable[[x509.Certificate, datetime], None]
 Raise :class:`~bkash_sdk.SignatureVerificationError` with a reason; any other exception
 is also taken as a refusal.
 """
+
+_RETRY_LATER = frozenset({408, 429})
+
 
 _PEM = re.compile(
     rb"-----BEGIN CERTIFICATE-----\r?\n(?:[A-Za-z0-9+/=]{1,76}\r?\n)+-----END CERTIFICATE-----"
@@ -86,10 +94,12 @@ class AsyncCertificateFetcher(Protocol):
 
 
 def _check_response(response: httpx.Response, max_bytes: int) -> None:
-    if response.status_code != 200:
-        raise SignatureVerificationError(
-            f"signing certificate fetch answered HTTP {response.status_code}"
-        )
+    status = response.status_code
+    if status != 200:
+        reason = f"signing certificate fetch answered HTTP {status}"
+        if status >= 500 or status in _RETRY_LATER:
+            raise CertificateUnavailableError(reason)
+        raise SignatureVerificationError(reason)
     length = response.headers.get("content-length", "0")
     if not length.isdigit() or int(length) > max_bytes:
         raise SignatureVerificationError("signing certificate body is too large")
@@ -208,11 +218,17 @@ class StaticCertificates:
             raise SignatureVerificationError("signing certificate is not a configured one")
 
 
-class CertificateCache:
-    """Trusted certificates by URL: bounded, expiring, thread-safe, single-flight per URL.
+_Key = tuple[str, int]
+_Entry = tuple[x509.Certificate, object]
 
-    Failures (fetch, body, trust) are never cached. Trust is re-checked on every use, so a
-    certificate that expires while cached is refused.
+
+class CertificateCache:
+    """Parsed certificates by URL and fetcher: bounded, expiring, thread-safe, single-flight.
+
+    An entry comes only from the fetcher that asks for it, so verifiers with different
+    fetchers never share one. Failures (fetch, body, trust) are never cached, and every
+    caller's own trust is applied, at its own ``now``, on every use: a certificate that
+    expires while cached is refused.
     """
 
     _STRIPES = 64
@@ -224,77 +240,85 @@ class CertificateCache:
         ttl: float = 24 * 3600,
         timer: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._cache: TTLCache[str, x509.Certificate] = TTLCache(maxsize, ttl, timer=timer)
+        self._cache: TTLCache[_Key, _Entry] = TTLCache(maxsize, ttl, timer=timer)
         self._lock = threading.Lock()
         self._stripes = tuple(threading.Lock() for _ in range(self._STRIPES))
-        self._inflight: dict[str, asyncio.Future[x509.Certificate]] = {}
+        self._inflight: dict[_Key, asyncio.Future[x509.Certificate]] = {}
 
-    def _lookup(self, url: str) -> x509.Certificate | None:
+    def _lookup(self, key: _Key) -> x509.Certificate | None:
         with self._lock:
-            return self._cache.get(url)
+            entry = self._cache.get(key)
+        return None if entry is None else entry[0]
 
     def _accept(
-        self, url: str, body: bytes, trust: CertificateTrust, now: datetime
+        self,
+        key: _Key,
+        fetcher: object,
+        certificate: x509.Certificate,
+        trust: CertificateTrust,
+        now: datetime,
     ) -> x509.Certificate:
-        certificate = load_certificate(body)
         _apply_trust(trust, certificate, now)
         with self._lock:
-            self._cache[url] = certificate
+            # The entry holds the fetcher, so its id (in the key) stays unique while cached.
+            self._cache[key] = (certificate, fetcher)
         return certificate
 
     def get(
         self, url: str, fetcher: CertificateFetcher, trust: CertificateTrust, now: datetime
     ) -> x509.Certificate:
-        """The trusted certificate at ``url``, fetching it at most once concurrently."""
-        certificate = self._lookup(url)
+        """The certificate at ``url``, trusted by ``trust`` at ``now``; fetched once at a time."""
+        key = (url, id(fetcher))
+        certificate = self._lookup(key)
         if certificate is None:
-            with self._stripes[hash(url) % self._STRIPES]:
-                certificate = self._lookup(url)
+            with self._stripes[hash(key) % self._STRIPES]:
+                certificate = self._lookup(key)
                 if certificate is None:
                     with _fetch_errors():
                         body = fetcher.fetch(url)
-                    return self._accept(url, body, trust, now)
+                    return self._accept(key, fetcher, load_certificate(body), trust, now)
         _apply_trust(trust, certificate, now)
         return certificate
 
     async def aget(
         self, url: str, fetcher: AsyncCertificateFetcher, trust: CertificateTrust, now: datetime
     ) -> x509.Certificate:
-        """Async :meth:`get`: concurrent coroutines asking for one URL share one fetch."""
-        certificate = self._lookup(url)
+        """Async :meth:`get`: coroutines asking one fetcher for one URL share one fetch."""
+        key = (url, id(fetcher))
+        certificate = self._lookup(key)
         if certificate is not None:
             _apply_trust(trust, certificate, now)
             return certificate
-        future = self._inflight.get(url)
+        future = self._inflight.get(key)
         if future is None or future.get_loop() is not asyncio.get_running_loop():
-            future = asyncio.ensure_future(self._afetch(url, fetcher, trust, now))
-            self._inflight[url] = future
-            future.add_done_callback(lambda done: self._finished(url, done))
-        return await asyncio.shield(future)
+            future = asyncio.ensure_future(_afetch(url, fetcher))
+            self._inflight[key] = future
+            future.add_done_callback(lambda done: self._finished(key, done))
+        certificate = await asyncio.shield(future)
+        return self._accept(key, fetcher, certificate, trust, now)
 
-    async def _afetch(
-        self, url: str, fetcher: AsyncCertificateFetcher, trust: CertificateTrust, now: datetime
-    ) -> x509.Certificate:
-        with _fetch_errors():
-            body = await fetcher.afetch(url)
-        return self._accept(url, body, trust, now)
-
-    def _finished(self, url: str, future: asyncio.Future[x509.Certificate]) -> None:
-        if self._inflight.get(url) is future:
-            del self._inflight[url]
+    def _finished(self, key: _Key, future: asyncio.Future[x509.Certificate]) -> None:
+        if self._inflight.get(key) is future:
+            del self._inflight[key]
         if not future.cancelled():
             future.exception()  # retrieved here so a fetch nobody awaits any more stays quiet
 
 
+async def _afetch(url: str, fetcher: AsyncCertificateFetcher) -> x509.Certificate:
+    with _fetch_errors():
+        body = await fetcher.afetch(url)
+    return load_certificate(body)
+
+
 @contextmanager
 def _fetch_errors() -> Iterator[None]:
-    """Turn whatever an injected fetcher raises into ``SignatureVerificationError``."""
+    """Turn whatever else an injected fetcher raises into ``CertificateUnavailableError``."""
     try:
         yield
     except SignatureVerificationError:
         raise
     except Exception as exc:
-        raise SignatureVerificationError("could not fetch the signing certificate") from exc
+        raise CertificateUnavailableError("could not fetch the signing certificate") from exc
 
 
 def _apply_trust(trust: CertificateTrust, certificate: x509.Certificate, now: datetime) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,6 +42,11 @@ _REQUIRED_UNSIGNED = ("SignatureVersion", "Signature", "SigningCertURL")
 _OPTIONAL_UNSIGNED = ("UnsubscribeURL",)
 _SIGNABLE = frozenset(k for keys in SIGNED_KEYS.values() for k in keys)
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {"1": hashes.SHA1, "2": hashes.SHA256}
+Headers = Mapping[str, str] | Mapping[bytes, bytes] | Iterable[tuple[str | bytes, str | bytes]]
+"""Request headers: a mapping, or ``(name, value)`` pairs such as ASGI's raw headers.
+
+``bytes`` names and values are read as Latin-1, as HTTP (and ASGI) defines them.
+"""
 _HEADERS = {
     "x-amz-sns-message-type": "Type",
     "x-amz-sns-message-id": "MessageId",
@@ -117,11 +122,28 @@ def _string(data: Mapping[str, Any], key: str) -> str:
     return value
 
 
-def _check_headers(headers: Mapping[str, str], data: Mapping[str, Any]) -> None:
-    for name, value in headers.items():
-        key = _HEADERS.get(name.lower()) if isinstance(name, str) else None
-        if key is not None and value != data[key]:
-            raise _refuse(f"header {name.lower()} does not match the body")
+def _text(value: object) -> str | None:
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).decode("latin-1")
+    return value if isinstance(value, str) else None
+
+
+def _header_pairs(headers: Headers) -> Iterable[object]:
+    if isinstance(headers, Mapping):
+        return headers.items()
+    if isinstance(headers, str | bytes | bytearray) or not isinstance(headers, Iterable):
+        raise _refuse("headers must be a mapping or (name, value) pairs")
+    return headers
+
+
+def _check_headers(headers: Headers, data: Mapping[str, Any]) -> None:
+    for pair in _header_pairs(headers):
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise _refuse("headers must be a mapping or (name, value) pairs")
+        name = (_text(pair[0]) or "").lower()
+        key = _HEADERS.get(name)
+        if key is not None and _text(pair[1]) != data[key]:
+            raise _refuse(f"header {name} does not match the body")
 
 
 def parse_timestamp(value: str) -> datetime:
@@ -154,7 +176,7 @@ def _decode_signature(value: str) -> bytes:
 
 def prepare(
     body: bytes | str,
-    headers: Mapping[str, str] | None,
+    headers: Headers | None,
     *,
     allowed_topic_arns: frozenset[str],
     region: str | None,

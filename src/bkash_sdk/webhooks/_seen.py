@@ -1,6 +1,7 @@
-"""Stores of SNS ``MessageId`` values already accepted, so redeliveries are recognised.
+"""Stores of SNS ``MessageId`` values already processed, so redeliveries are recognised.
 
-``add`` records an id and returns ``True`` the first time, ``False`` for a repeat. An id
+The verifier asks ``contains`` while verifying (``duplicate=True`` on a hit) and the
+application calls ``add``, through ``mark_processed``, once it has handled the message. An id
 needs to be kept only as long as SNS could redeliver it and the verifier would still accept
 it (the timestamp window), which is the ``ttl`` the verifier passes.
 """
@@ -21,7 +22,11 @@ if TYPE_CHECKING:
 
 @runtime_checkable
 class SeenStore(Protocol):
-    """Records message ids for the sync verifier."""
+    """Processed message ids, for the sync verifier."""
+
+    def contains(self, message_id: str) -> bool:
+        """Whether ``message_id`` is recorded (and not expired)."""
+        ...
 
     def add(self, message_id: str, ttl: float) -> bool:
         """Record ``message_id`` for ``ttl`` seconds; ``True`` if it was not already there."""
@@ -30,7 +35,11 @@ class SeenStore(Protocol):
 
 @runtime_checkable
 class AsyncSeenStore(Protocol):
-    """Records message ids for the async verifier."""
+    """Processed message ids, for the async verifier."""
+
+    async def acontains(self, message_id: str) -> bool:
+        """Whether ``message_id`` is recorded (and not expired)."""
+        ...
 
     async def aadd(self, message_id: str, ttl: float) -> bool:
         """Record ``message_id`` for ``ttl`` seconds; ``True`` if it was not already there."""
@@ -52,6 +61,11 @@ class MemorySeenStore:
         )
         self._lock = threading.Lock()
 
+    def contains(self, message_id: str) -> bool:
+        """Whether ``message_id`` was added less than its ``ttl`` ago."""
+        with self._lock:
+            return message_id in self._cache
+
     def add(self, message_id: str, ttl: float) -> bool:
         """Record ``message_id``; ``True`` the first time within ``ttl`` seconds."""
         with self._lock:
@@ -59,6 +73,10 @@ class MemorySeenStore:
                 return False
             self._cache[message_id] = ttl
             return True
+
+    async def acontains(self, message_id: str) -> bool:
+        """Async form of :meth:`contains` (never blocks on I/O)."""
+        return self.contains(message_id)
 
     async def aadd(self, message_id: str, ttl: float) -> bool:
         """Async form of :meth:`add` (never blocks on I/O)."""
@@ -74,7 +92,7 @@ def _seconds(ttl: float) -> int:
 
 
 class RedisSeenStore:
-    """Shared store on Redis (``SET key 1 NX EX ttl``), for several processes or hosts.
+    """Shared store on Redis (``EXISTS key``; ``SET key 1 NX EX ttl``), for several processes.
 
     Needs the ``redis`` extra: ``pip install "bkash-sdk[redis]"``.
     """
@@ -90,8 +108,12 @@ class RedisSeenStore:
 
         return cls(redis.Redis.from_url(url), key_prefix=key_prefix)
 
+    def contains(self, message_id: str) -> bool:
+        """Whether any process recorded ``message_id`` within its ``ttl``."""
+        return bool(self._client.exists(_redis_key(self._prefix, message_id)))
+
     def add(self, message_id: str, ttl: float) -> bool:
-        """Record ``message_id``; ``True`` if this process is the first to see it."""
+        """Record ``message_id``; ``True`` if this process is the first to record it."""
         key = _redis_key(self._prefix, message_id)
         return bool(self._client.set(key, b"1", nx=True, ex=_seconds(ttl)))
 
@@ -112,7 +134,11 @@ class AsyncRedisSeenStore:
 
         return cls(redis.asyncio.Redis.from_url(url), key_prefix=key_prefix)
 
+    async def acontains(self, message_id: str) -> bool:
+        """Whether any process recorded ``message_id`` within its ``ttl``."""
+        return bool(await self._client.exists(_redis_key(self._prefix, message_id)))
+
     async def aadd(self, message_id: str, ttl: float) -> bool:
-        """Record ``message_id``; ``True`` if this process is the first to see it."""
+        """Record ``message_id``; ``True`` if this process is the first to record it."""
         key = _redis_key(self._prefix, message_id)
         return bool(await self._client.set(key, b"1", nx=True, ex=_seconds(ttl)))

@@ -25,7 +25,8 @@ class SnsMessage(BaseModel):
     Only the fields in the string to sign are authenticated: ``message``, ``message_id``,
     ``timestamp``, ``topic_arn``, ``type``, and ``subject`` (notifications) or
     ``subscribe_url`` and ``token`` (confirmations). Unknown fields are kept, unverified.
-    ``duplicate`` is true when this ``MessageId`` was already accepted (an SNS redelivery).
+    ``duplicate`` is true when this ``MessageId`` was already marked processed
+    (``mark_processed``): an SNS redelivery of a message you handled.
     """
 
     model_config = ConfigDict(extra="allow", frozen=True)

@@ -5,16 +5,18 @@ One implementation of the rules, two I/O edges::
     _SnsVerifierBase._prepare()                 pure: parse, allow-list, URL, clock (no I/O)
     CertificateCache.get() / .aget()            the only sync/async difference: the fetch
     _SnsVerifierBase._verify_with_certificate() pure: RSA PKCS#1 v1.5 over the string to sign
-    seen store                                  flags redeliveries as ``duplicate=True``
+    seen store                                  ``duplicate=True`` if already marked processed
 
 The public ``verify``/``averify`` return a verified :class:`SnsMessage` or raise
-``SignatureVerificationError``; nothing else, whatever the body holds.
+``SignatureVerificationError``; nothing else, whatever the body holds. Verifying records
+nothing: the application calls ``mark_processed``/``amark_processed`` once it has handled the
+message, so a message whose handling failed is processed again when SNS redelivers it.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 import httpx
@@ -39,7 +41,7 @@ from ._certificates import (
     HttpxCertificateFetcher,
     amazon_sns_trust,
 )
-from ._envelope import Freshness, Prepared, prepare
+from ._envelope import Freshness, Headers, Prepared, prepare
 from ._seen import AsyncSeenStore, MemorySeenStore, SeenStore
 from ._urls import REGION, check_subscribe_url, topic_region
 from .models import SnsMessage, verified_message
@@ -52,10 +54,22 @@ Clock = Callable[[], datetime]
 
 _log = logging.getLogger("bkash_sdk.webhooks")
 _OPERATION = "sns.confirm_subscription"
+_SHARED_FETCHER = HttpxCertificateFetcher()
+_SHARED_AFETCHER = AsyncHttpxCertificateFetcher()
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _default_fetcher(client: httpx.Client | None) -> CertificateFetcher:
+    """Without a client, one shared fetcher: verifiers sharing a cache then share its entries."""
+    return _SHARED_FETCHER if client is None else HttpxCertificateFetcher(client)
+
+
+def _default_afetcher(client: httpx.AsyncClient | None) -> AsyncCertificateFetcher:
+    """Async :func:`_default_fetcher`."""
+    return _SHARED_AFETCHER if client is None else AsyncHttpxCertificateFetcher(client)
 
 
 def _allowed(arns: str | Iterable[str]) -> frozenset[str]:
@@ -99,7 +113,7 @@ class _SnsVerifierBase:
             raise ConfigurationError("the verifier's clock must return an aware datetime")
         return now
 
-    def _prepare(self, body: bytes | str, headers: Mapping[str, str] | None) -> Prepared:
+    def _prepare(self, body: bytes | str, headers: Headers | None) -> Prepared:
         return prepare(
             body,
             headers,
@@ -126,6 +140,11 @@ class _SnsVerifierBase:
             raise SignatureVerificationError("SNS message refused: bad signature") from None
         return verified_message(prepared.fields)
 
+    def _processed_id(self, message: SnsMessage) -> str:
+        if not message.verified:
+            raise SignatureVerificationError("only a verified message can be marked processed")
+        return message.message_id
+
     def _confirmation_url(self, message: SnsMessage) -> str:
         if not message.verified or message.type != "SubscriptionConfirmation":
             raise SignatureVerificationError(
@@ -144,14 +163,21 @@ class _SnsVerifierBase:
         return message.subscribe_url
 
 
-def _flag(message: SnsMessage, first: bool) -> SnsMessage:
-    message._duplicate = not first
+def _flag(message: SnsMessage, duplicate: bool) -> SnsMessage:
+    message._duplicate = duplicate
     return message
 
 
-def _store_failed(exc: Exception) -> bool:
+def _lookup_failed(exc: Exception) -> bool:
     _log.warning("SNS seen-store unavailable (%s); treating the message as new", type(exc).__name__)
-    return True
+    return False
+
+
+def _record_failed(exc: Exception) -> None:
+    _log.warning(
+        "SNS seen-store unavailable (%s); a redelivery will be processed again",
+        type(exc).__name__,
+    )
 
 
 def _confirmation_failed(response: httpx.Response) -> None:
@@ -178,6 +204,9 @@ class SnsVerifier(_SnsVerifierBase):
     optionally pins the topic (and so the certificate) to one region, e.g. ``ap-southeast-1``.
     ``fetcher`` and ``trust`` replace the HTTPS fetch and the Amazon issuer check (see
     :class:`StaticCertificates`); ``clock`` returns an aware ``datetime``.
+
+    ``verify`` flags ``duplicate=True`` only for a ``MessageId`` passed to
+    :meth:`mark_processed`; call it after the message was handled successfully.
     """
 
     def __init__(
@@ -203,22 +232,38 @@ class SnsVerifier(_SnsVerifierBase):
             clock_skew=clock_skew,
             certificate_cache=certificate_cache,
         )
-        self._fetcher = HttpxCertificateFetcher(http_client) if fetcher is None else fetcher
+        self._fetcher = _default_fetcher(http_client) if fetcher is None else fetcher
         self._seen = MemorySeenStore() if seen_store is None else seen_store
         self._http_client = http_client
 
-    def verify(self, body: bytes | str, headers: Mapping[str, str] | None = None) -> SnsMessage:
-        """Verify a raw SNS body (and, if given, its ``x-amz-sns-*`` headers)."""
+    def verify(self, body: bytes | str, headers: Headers | None = None) -> SnsMessage:
+        """Verify a raw SNS body (and, if given, its ``x-amz-sns-*`` headers); records nothing.
+
+        Raises :class:`CertificateUnavailableError` (answer 503) when the certificate could
+        not be fetched, and ``SignatureVerificationError`` (answer 400) for anything else.
+        """
         prepared = self._prepare(body, headers)
         certificate = self._certificates.get(
             prepared.certificate_url, self._fetcher, self._trust, prepared.now
         )
         message = self._verify_with_certificate(prepared, certificate)
         try:
-            first = self._seen.add(prepared.message_id, self._freshness.seen_ttl)
+            duplicate = self._seen.contains(prepared.message_id)
         except Exception as exc:
-            first = _store_failed(exc)
-        return _flag(message, first)
+            duplicate = _lookup_failed(exc)
+        return _flag(message, duplicate)
+
+    def mark_processed(self, message: SnsMessage) -> None:
+        """Record a verified message as handled: its redeliveries verify as ``duplicate``.
+
+        Call it only after the message was handled (payment stored, subscription confirmed).
+        A seen-store failure is logged, not raised: the redelivery is then processed again.
+        """
+        message_id = self._processed_id(message)
+        try:
+            self._seen.add(message_id, self._freshness.seen_ttl)
+        except Exception as exc:
+            _record_failed(exc)
 
     def confirm_subscription(self, message: SnsMessage) -> None:
         """Confirm a verified SubscriptionConfirmation: GET its checked ``SubscribeURL``."""
@@ -237,7 +282,11 @@ class SnsVerifier(_SnsVerifierBase):
 
 
 class AsyncSnsVerifier(_SnsVerifierBase):
-    """Async :class:`SnsVerifier`: same rules, async certificate fetch and seen store."""
+    """Async :class:`SnsVerifier`: same rules, async certificate fetch and seen store.
+
+    ``averify`` flags ``duplicate=True`` only for a ``MessageId`` passed to
+    :meth:`amark_processed`; await it after the message was handled successfully.
+    """
 
     def __init__(
         self,
@@ -262,24 +311,34 @@ class AsyncSnsVerifier(_SnsVerifierBase):
             clock_skew=clock_skew,
             certificate_cache=certificate_cache,
         )
-        self._fetcher = AsyncHttpxCertificateFetcher(http_client) if fetcher is None else fetcher
+        self._fetcher = _default_afetcher(http_client) if fetcher is None else fetcher
         self._seen = MemorySeenStore() if seen_store is None else seen_store
         self._http_client = http_client
 
-    async def averify(
-        self, body: bytes | str, headers: Mapping[str, str] | None = None
-    ) -> SnsMessage:
-        """Verify a raw SNS body (and, if given, its ``x-amz-sns-*`` headers)."""
+    async def averify(self, body: bytes | str, headers: Headers | None = None) -> SnsMessage:
+        """Verify a raw SNS body (and, if given, its ``x-amz-sns-*`` headers); records nothing.
+
+        Raises :class:`CertificateUnavailableError` (answer 503) when the certificate could
+        not be fetched, and ``SignatureVerificationError`` (answer 400) for anything else.
+        """
         prepared = self._prepare(body, headers)
         certificate = await self._certificates.aget(
             prepared.certificate_url, self._fetcher, self._trust, prepared.now
         )
         message = self._verify_with_certificate(prepared, certificate)
         try:
-            first = await self._seen.aadd(prepared.message_id, self._freshness.seen_ttl)
+            duplicate = await self._seen.acontains(prepared.message_id)
         except Exception as exc:
-            first = _store_failed(exc)
-        return _flag(message, first)
+            duplicate = _lookup_failed(exc)
+        return _flag(message, duplicate)
+
+    async def amark_processed(self, message: SnsMessage) -> None:
+        """Async :meth:`SnsVerifier.mark_processed`."""
+        message_id = self._processed_id(message)
+        try:
+            await self._seen.aadd(message_id, self._freshness.seen_ttl)
+        except Exception as exc:
+            _record_failed(exc)
 
     async def aconfirm_subscription(self, message: SnsMessage) -> None:
         """Confirm a verified SubscriptionConfirmation: GET its checked ``SubscribeURL``."""
