@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from bkash_sdk.cli._demo import flow_amount
 from bkash_sdk.cli._uat import transcript_paths
 
 from ._harness import assert_clean_failure, environment, leaks, run, run_paying_customer, sandbox
@@ -50,13 +52,29 @@ def test_demo_and_uat_refuse_production() -> None:
         assert "sandbox only" in line
 
 
-def test_demo_against_the_sandbox_with_a_person_paying() -> None:
+def test_demo_then_uat_back_to_back_against_one_sandbox(tmp_path: Path) -> None:
+    """The same wallet pays both: equal amounts would fail with 2029 (bKash's 2-minute rule)."""
+    out = tmp_path / "go-live"
     with sandbox("--accept-env-credentials", env=environment(base_url="http://127.0.0.1:1")) as url:
-        result = run_paying_customer("demo", env=environment(base_url=url))
-    assert result.returncode == 0, result.stderr
-    assert "open this page and pay:" in result.stdout
-    assert "Summary: payment completed" in result.stdout
-    assert not leaks(result.stdout + result.stderr)
+        demo = run_paying_customer("demo", env=environment(base_url=url))
+        uat = run_paying_customer("uat", "--out", str(out), env=environment(base_url=url))
+    assert demo.returncode == 0, demo.stderr
+    assert "open this page and pay:" in demo.stdout
+    assert "Summary: payment completed" in demo.stdout
+    assert uat.returncode == 0, uat.stderr
+    document = _check_transcript(tmp_path / "go-live.json", tmp_path / "go-live.md")
+    assert url in str(document["base_url"])
+    assert document["status_polls_while_waiting_for_customer"] >= 1  # type: ignore[operator]
+    assert not leaks(demo.stdout + demo.stderr + uat.stdout + uat.stderr)
+
+
+def test_flow_amounts_differ_for_runs_up_to_two_minutes_apart() -> None:
+    start = 1_700_000_000.0
+    amounts = [flow_amount(start + n / 8) for n in range(121 * 8)]
+    assert len(set(amounts)) == len(amounts)
+    assert min(amounts) >= Decimal("500.01")
+    assert max(amounts) <= Decimal("509.99")
+    assert all(amount == amount.quantize(Decimal("0.01")) for amount in amounts)
 
 
 def test_demo_gives_up_when_nobody_pays() -> None:
@@ -106,17 +124,6 @@ def test_uat_offline_writes_a_masked_json_and_markdown_transcript(tmp_path: Path
     result = run("uat", "--out", "transcript.json", env=environment(), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     _check_transcript(tmp_path / "transcript.json", tmp_path / "transcript.md")
-    assert not leaks(result.stdout + result.stderr)
-
-
-def test_uat_against_the_sandbox_with_a_person_paying(tmp_path: Path) -> None:
-    out = tmp_path / "go-live"
-    with sandbox("--accept-env-credentials", env=environment(base_url="http://127.0.0.1:1")) as url:
-        result = run_paying_customer("uat", "--out", str(out), env=environment(base_url=url))
-    assert result.returncode == 0, result.stderr
-    document = _check_transcript(tmp_path / "go-live.json", tmp_path / "go-live.md")
-    assert url in str(document["base_url"])
-    assert document["status_polls_while_waiting_for_customer"] >= 1  # type: ignore[operator]
     assert not leaks(result.stdout + result.stderr)
 
 

@@ -6,7 +6,9 @@ import argparse
 
 import pytest
 
+from bkash_sdk import AuthenticationError
 from bkash_sdk.cli import ExitCode, _demo, main
+from bkash_sdk.cli._exit import CommandFailed
 from bkash_sdk.cli._output import Console
 
 _JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2lnbmF0dXJl"
@@ -43,6 +45,34 @@ def test_debug_shows_the_traceback_masked(
     assert "_explode" in err
     assert _JWT[:12] not in err
     assert "01770618575" not in err
+
+
+def _refused(args: argparse.Namespace, console: Console) -> int:
+    raise AuthenticationError(f"refused {_JWT}")
+
+
+def _failed(args: argparse.Namespace, console: Console) -> int:
+    raise CommandFailed("nobody paid", ExitCode.REFUSED)
+
+
+@pytest.mark.parametrize(("handler", "line"), [(_refused, "refused"), (_failed, "nobody paid")])
+def test_debug_shows_the_masked_traceback_of_any_error(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    handler: object,
+    line: str,
+) -> None:
+    monkeypatch.setattr(_demo, "run", handler)
+    assert main(["demo"]) == ExitCode.REFUSED
+    quiet = capsys.readouterr().err
+    assert quiet.count("\n") == 1
+    assert line in quiet
+    assert main(["--debug", "demo"]) == ExitCode.REFUSED
+    err = capsys.readouterr().err
+    assert "Traceback" in err
+    assert handler.__name__ in err  # type: ignore[attr-defined]
+    assert err.strip().splitlines()[-1].startswith("bkash-sdk: ")
+    assert _JWT[:12] not in err
 
 
 def test_ctrl_c_exits_130(

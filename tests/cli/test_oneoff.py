@@ -8,7 +8,10 @@ from typing import Any
 
 import pytest
 
+from bkash_sdk import BkashConfig
+from bkash_sdk._tokens import store_key
 from bkash_sdk.testing import FakeBkash, Fault
+from tests.services import REDIS_URL
 
 from ._harness import CANARY, TEST_WALLET, assert_clean_failure, environment, leaks, run
 
@@ -91,3 +94,34 @@ def test_an_execute_nobody_can_settle_exits_4(fake: FakeBkash, env: dict[str, st
     fake.inject("query", Fault.stall(), times=5)
     line = assert_clean_failure(run("payment", "execute", created["payment_id"], env=env), 4)
     assert "outcome unknown" in line
+
+
+def test_a_bad_callback_url_flag_is_named(env: dict[str, str]) -> None:
+    create = ["payment", "create", "--amount", "10", "--invoice", "I"]
+    result = run(*create, "--callback-url", "javascript:alert(1)", env=env)
+    assert result.returncode == 2
+    assert "argument --callback-url: must be an absolute http(s) URL" in result.stderr
+    assert "BKASH_CALLBACK_URL" not in result.stderr
+
+
+def test_redis_url_reuses_one_token_across_invocations(
+    fake: FakeBkash, env: dict[str, str], redis_prefix: str
+) -> None:
+    import redis  # noqa: PLC0415 - the redis extra; redis_prefix skips without it
+
+    config = BkashConfig.from_env(env)
+    key = f"bkash-sdk:token:{store_key(config)}"
+    try:
+        assert "2002" in assert_clean_failure(run("payment", "query", "TR1", env=env), 1)
+        shared = {**env, "BKASH_REDIS_URL": REDIS_URL}
+        for _ in range(2):
+            assert_clean_failure(run("payment", "query", "TR1", env=shared), 1)
+        assert run("payment", "query", "TR1", "--redis-url", REDIS_URL, env=env).returncode == 1
+        assert fake.count("grant") == 2  # one without Redis, then one shared by three calls
+    finally:
+        redis.Redis.from_url(REDIS_URL).delete(key)
+
+
+def test_a_bad_redis_url_names_its_source(env: dict[str, str]) -> None:
+    line = assert_clean_failure(run("search", "X", env={**env, "BKASH_REDIS_URL": "x"}), 2)
+    assert "BKASH_REDIS_URL is not a Redis URL" in line

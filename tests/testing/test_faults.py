@@ -81,11 +81,11 @@ def test_business_error_in_http_200(shop: tuple[FakeBkash, Merchant]) -> None:
 def test_delay_past_the_client_timeout_still_completes(shop: tuple[FakeBkash, Merchant]) -> None:
     fake, merchant = shop
     payment_id = approved(fake, merchant)
-    fake.inject("execute", Fault.delay(0.6))
+    fake.inject("execute", Fault.delay(30))
     started = time.monotonic()
     with pytest.raises(httpx.ReadTimeout):
         merchant.call("execute", {"paymentID": payment_id}, timeout=0.2)
-    assert time.monotonic() - started < 0.55
+    assert time.monotonic() - started < 10  # the client's timeout ended it, not the delay
     assert status_of(merchant, payment_id) == "Completed"
 
 
@@ -105,7 +105,7 @@ def test_stall_makes_the_client_time_out(shop: tuple[FakeBkash, Merchant]) -> No
     started = time.monotonic()
     with pytest.raises(httpx.ReadTimeout):
         merchant.call("execute", {"paymentID": payment_id}, timeout=0.3)
-    assert 0.3 <= time.monotonic() - started < 1.3
+    assert 0.3 <= time.monotonic() - started < 10  # ended by the client's timeout
     assert status_of(merchant, payment_id) == "Initiated"  # a stall is not performed
 
 
@@ -123,7 +123,7 @@ def test_stalled_server_still_stops_promptly() -> None:
         held.sendall(request.encode() + body.encode())
         time.sleep(0.1)  # the server now holds this connection without answering
         started = time.monotonic()
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 4  # not held until the client leaves
     assert held.recv(100) == b""  # closed without an answer
     held.close()
 

@@ -72,18 +72,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         console.error("interrupted")
         return ExitCode.INTERRUPTED
-    except CommandFailed as error:
-        console.error(str(error))
-        return error.code
-    except BkashError as error:
-        if args.debug:
-            console.raw_error(traceback.format_exc())
-        console.error(explain(error))
-        return exit_code(error)
     except Exception as error:
         if args.debug:
             console.raw_error(traceback.format_exc())
-        console.error(
-            f"unexpected error: {type(error).__name__}: {error} (rerun with --debug for details)"
-        )
-        return ExitCode.INTERNAL
+        return _failed(console, error)
+
+
+def _failed(console: Console, error: Exception) -> int:
+    """Print the one-line explanation of *error*; return the exit status."""
+    if isinstance(error, CommandFailed):
+        console.error(str(error))
+        return error.code
+    if isinstance(error, BkashError):
+        console.error(explain(error))
+        return exit_code(error)
+    console.error(
+        f"unexpected error: {type(error).__name__}: {error} (rerun with --debug for details)"
+    )
+    return ExitCode.INTERNAL

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import time
 import uuid
 from decimal import Decimal
 
@@ -11,9 +12,18 @@ from ._flow import CheckoutFlow, FlowResult
 from ._output import Console
 from ._target import open_target
 
-DEMO_AMOUNT = Decimal("500.00")
 DEMO_REFUND = Decimal("100.00")
 DEFAULT_WAIT = 300.0
+
+
+def flow_amount(now: float | None = None) -> Decimal:
+    """500.01 to 509.99 BDT, from the clock: a new amount every 1/8 s, repeating after 124.875 s.
+
+    bKash refuses the same amount from the same wallet within two minutes (2029), so runs
+    started between 1/8 s and two minutes apart never charge the same amount.
+    """
+    step = int((time.time() if now is None else now) * 8) % 999
+    return Decimal(50001 + step) / 100
 
 
 def add_flow_options(parser: argparse.ArgumentParser) -> None:
@@ -57,7 +67,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         flow = CheckoutFlow(
             target,
             console,
-            amount=DEMO_AMOUNT,
+            amount=flow_amount(),
             refund_amount=DEMO_REFUND,
             invoice=f"DEMO-{uuid.uuid4().hex[:10].upper()}",
             wait=args.wait,

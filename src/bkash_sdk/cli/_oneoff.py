@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pydantic import BaseModel
 
 from .._client import BkashClient
-from ._args import Commands, amount
+from ._args import Commands, amount, callback_url
 from ._output import Console
-from ._target import configured_client
+from ._target import configured_client, token_store
 
 Call = Callable[[BkashClient, argparse.Namespace], BaseModel]
 _SHOWN = (
@@ -42,13 +42,20 @@ def _command(
 ) -> argparse.ArgumentParser:
     parser = commands.add_parser(name, parents=[common], help=summary, description=summary)
     parser.add_argument("--json", action="store_true", help="print masked JSON instead")
+    parser.add_argument(
+        "--redis-url",
+        metavar="URL",
+        help="reuse the token across invocations through Redis (default: BKASH_REDIS_URL)",
+    )
     parser.set_defaults(handler=_runner(title, call))
     return parser
 
 
 def _runner(title: str, call: Call) -> Callable[[argparse.Namespace, Console], int]:
     def run(args: argparse.Namespace, console: Console) -> int:
-        client, http = configured_client(callback_url=getattr(args, "callback_url", None))
+        client, http = configured_client(
+            callback_url=getattr(args, "callback_url", None), store=token_store(args.redis_url)
+        )
         try:
             result = call(client, args)
         finally:
@@ -95,7 +102,7 @@ def register(commands: Commands, common: argparse.ArgumentParser) -> None:
     create.add_argument("--amount", type=amount, required=True, help="BDT, e.g. 500 or 99.50")
     create.add_argument("--invoice", required=True, help="your merchantInvoiceNumber")
     create.add_argument("--payer-reference", help="shown on the bKash page (default: invoice)")
-    create.add_argument("--callback-url", help="overrides BKASH_CALLBACK_URL")
+    create.add_argument("--callback-url", type=callback_url, help="overrides BKASH_CALLBACK_URL")
     create.add_argument("--intent", choices=("sale", "authorization"), default="sale")
     execute = _command(
         payment_commands,

@@ -11,6 +11,7 @@ import httpx
 from .._client import BkashClient
 from .._config import SANDBOX_BASE_URL, BkashConfig, Environment
 from .._exceptions import ConfigurationError
+from .._stores import RedisTokenStore, TokenStore
 from ..testing import PUBLIC_SANDBOX_CREDENTIALS, Credentials, FakeBkash
 from ._exit import CommandFailed, ExitCode
 
@@ -44,10 +45,32 @@ def env_credentials(environ: Mapping[str, str] | None = None) -> Credentials:
     return Credentials(*values)
 
 
+def token_store(
+    redis_url: str | None, environ: Mapping[str, str] | None = None
+) -> TokenStore | None:
+    """A Redis token store for ``--redis-url`` (else ``BKASH_REDIS_URL``); ``None`` if neither.
+
+    It shares the token between invocations, and with apps using ``RedisTokenStore()`` with
+    the default prefix. Needs ``bkash-sdk[redis]``.
+    """
+    source = "--redis-url"
+    if not redis_url:
+        redis_url, source = _environ(environ).get("BKASH_REDIS_URL", "").strip(), "BKASH_REDIS_URL"
+    if not redis_url:
+        return None
+    try:
+        return RedisTokenStore(url=redis_url)
+    except ValueError:
+        raise ConfigurationError(
+            f"{source} is not a Redis URL (redis://, rediss:// or unix://)"
+        ) from None
+
+
 def configured_client(
     *,
     callback_url: str | None = None,
     transport: httpx.BaseTransport | None = None,
+    store: TokenStore | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> tuple[BkashClient, httpx.Client]:
     """A client for the configured bKash, and the HTTP client it uses (close both)."""
@@ -55,7 +78,7 @@ def configured_client(
     if callback_url is not None:
         config = attrs.evolve(config, callback_url=callback_url)
     http = httpx.Client(transport=transport or httpx.HTTPTransport())
-    return BkashClient(config, http_client=http), http
+    return BkashClient(config, http_client=http, token_store=store), http
 
 
 @attrs.define

@@ -15,7 +15,7 @@ from .. import __version__
 from .._exceptions import BkashError
 from .._masking import redact
 from ._args import Commands
-from ._demo import DEMO_AMOUNT, DEMO_REFUND, add_flow_options
+from ._demo import DEMO_REFUND, add_flow_options, flow_amount
 from ._exit import CommandFailed, ExitCode, explain
 from ._flow import CheckoutFlow
 from ._output import Console
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         flow = CheckoutFlow(
             target,
             console,
-            amount=DEMO_AMOUNT,
+            amount=flow_amount(),
             refund_amount=DEMO_REFUND,
             invoice=f"UAT-{uuid.uuid4().hex[:10].upper()}",
             wait=args.wait,

@@ -16,11 +16,11 @@ from ._faults import Fault, FaultPlan
 from ._ipn import IpnSettings, SandboxIpn
 from ._ledger import DEFAULT_WALLET, Ledger, Settings, wallet_hint
 from ._page import checkout_page
-from ._server import SandboxServer
+from ._server import REQUEST_TIMEOUT, SandboxServer
 from ._state import Agreement, Payment, PaymentCompleted
 from ._tokens import TokenAuthority
 from ._transport import FakeTransport
-from ._wire import Reply, WireRequest
+from ._wire import INTERNAL_ERROR, MAX_BODY, TOO_LARGE, Reply, WireRequest
 
 DEFAULT_PAGE_URL = "https://sandbox.payment.bkash.com"
 
@@ -86,14 +86,33 @@ class FakeBkash:
         """An httpx transport (sync and async) answering from this sandbox."""
         return FakeTransport(self.handle)
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0) -> SandboxServer:
-        """Start an HTTP server in a background thread; use it as a context manager."""
-        server = SandboxServer(self.handle, host, port)
+    def serve(
+        self, host: str = "127.0.0.1", port: int = 0, *, request_timeout: float = REQUEST_TIMEOUT
+    ) -> SandboxServer:
+        """Start an HTTP server in a background thread; use it as a context manager.
+
+        A connection that stalls for *request_timeout* seconds mid-request is closed.
+        """
+        server = SandboxServer(self.handle, host, port, request_timeout)
         server.start()
         return server
 
     def handle(self, request: WireRequest) -> Reply:
-        """Answer one HTTP request: the checkout page at ``/``, else the merchant API."""
+        """Answer one HTTP request: the checkout page at ``/``, else the merchant API.
+
+        It never raises: a request the sandbox fails on gets HTTP 500
+        ``{"message":"Internal server error"}`` (recorded with ``endpoint=None``).
+        """
+        try:
+            return self._answer(request)
+        except Exception:  # a sandbox bug must not escape into the caller or drop a connection
+            self._record(request, None, None, INTERNAL_ERROR)
+            return INTERNAL_ERROR
+
+    def _answer(self, request: WireRequest) -> Reply:
+        if len(request.body) > MAX_BODY:
+            self._record(request, None, None, TOO_LARGE)
+            return TOO_LARGE
         if request.path in ("", "/"):
             with self._lock:
                 return checkout_page(self._ledger, request.method, request.query, request.body)

@@ -22,7 +22,7 @@ PIN = "12121"
 INSUFFICIENT_BALANCE_WALLET = "01823074817"
 DEBIT_BLOCK_WALLET = "01823074818"
 DEFAULT_WALLET = "01770618575"
-_WALLET = re.compile(r"01[3-9]\d{8}")
+_WALLET = re.compile(r"01[3-9][0-9]{8}")
 
 
 def wallet_hint(reference: str | None) -> str | None:
@@ -260,6 +260,8 @@ class Ledger:
         return BusinessError(code)
 
     def _duplicate(self, payment: Payment) -> bool:
+        if self._settings.duplicate_window <= 0:  # the rule is off
+            return False
         since = self._clock.now() - self._settings.duplicate_window
         amount = Decimal(payment.amount or "0")
         return any(

@@ -11,7 +11,10 @@ import attrs
 
 from ._wire import BusinessError
 
-_AMOUNT = re.compile(r"\d+(?:\.\d{1,2})?")
+_AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
+_TLV_LENGTH = re.compile(r"[0-9]{2}")
+# Printable ASCII without spaces: a callback URL goes into the Location header verbatim.
+_URL_CHARACTERS = re.compile(r"[!-~]+")
 _REQUIRED = {
     "0011": (
         "payerReference",
@@ -65,8 +68,7 @@ def create_request(body: Mapping[str, object]) -> CreateRequest:
     if any(text(body, key) is None for key in _REQUIRED[mode]):
         raise BusinessError("2065")
     callback = str(body["callbackURL"])
-    parts = urlsplit(callback)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if not _valid_callback(callback):
         raise BusinessError("2049")
     payer_reference = text(body, "payerReference")
     if payer_reference is not None and len(payer_reference) > MAX_TEXT:
@@ -96,12 +98,23 @@ def create_request(body: Mapping[str, object]) -> CreateRequest:
     )
 
 
+def _valid_callback(url: str) -> bool:
+    """An absolute http(s) URL of printable ASCII: no spaces, control characters or Unicode."""
+    if not _URL_CHARACTERS.fullmatch(url):
+        return False
+    try:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a malformed port or IPv6 literal
+        return False
+
+
 def _valid_tlv(value: str) -> bool:
-    """``merchantAssociationInfo``: repeated 2-char tag, 2-digit length, value."""
+    """``merchantAssociationInfo``: repeated 2-char tag, 2-digit (ASCII) length, value."""
     index = 0
     while index < len(value):
         size = value[index + 2 : index + 4]
-        if not (size.isdigit() and len(size) == 2):
+        if not _TLV_LENGTH.fullmatch(size):
             return False
         index += 4 + int(size)
         if index > len(value):

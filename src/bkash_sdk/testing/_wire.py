@@ -131,6 +131,13 @@ def gateway(status: int = 401, message: str = "Unauthorized") -> Reply:
     return json_reply({"message": message}, status=status)
 
 
+MAX_BODY = 1024 * 1024
+"""The largest request body the sandbox reads (bytes); a larger one gets :data:`TOO_LARGE`."""
+TOO_LARGE = gateway(413, "Request Entity Too Large")
+INTERNAL_ERROR = gateway(500, "Internal server error")
+"""The answer to a request the sandbox failed on, instead of an exception or a dropped line."""
+
+
 def timestamp(epoch: float, *, zone: bool = True, millis: bool = True) -> str:
     """bKash time: ``2025-11-02T14:29:02:166 GMT+0600`` (colon before the milliseconds)."""
     moment = datetime.fromtimestamp(epoch, DHAKA)

@@ -16,6 +16,14 @@ Installing ``bkash-sdk`` makes these fixtures available in every test suite::
 
 Both clients have ``BKASH_TEST_CALLBACK_URL`` as their callback URL, open no sockets and are
 closed after the test.
+
+**Two equal payments in one test fail with 2029**, as on bKash: the sandbox refuses a second
+execute of the same amount from the same wallet within 120 seconds ("Duplicate for All
+Transactions"), it runs on real time, and ``approve()`` pays with ``01770618575`` unless the
+payer reference is a wallet number. To pay twice, use different amounts, different wallets
+(``bkash_fake.approve(payment_id, wallet="01929918378")``), move the clock past the window
+(``bkash_fake.clock.advance(121)``), or override the fixture with
+``FakeBkash(duplicate_window=0)``.
 """
 
 from __future__ import annotations
@@ -36,7 +44,11 @@ BKASH_TEST_CALLBACK_URL = "https://merchant.example/bkash/callback"
 
 @pytest.fixture
 def bkash_fake() -> FakeBkash:
-    """A fresh offline bKash sandbox."""
+    """A fresh offline bKash sandbox, on real time with bKash's 2029 rule.
+
+    The same amount paid twice by one wallet within 120 s fails with 2029: vary the amount
+    or ``approve(payment_id, wallet=...)``, or advance ``bkash_fake.clock`` by 121 s.
+    """
     return FakeBkash()
 
 
