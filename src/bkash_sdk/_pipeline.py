@@ -124,6 +124,13 @@ class Pipeline:
     token_auth: httpx.Auth
     credentials_auth: httpx.Auth
     new_request_id: Callable[[], str] = attrs.field(default=lambda: uuid.uuid4().hex)
+    _timeouts: dict[str, float | None] = attrs.field(
+        init=False,
+        repr=False,
+        eq=False,
+        default=attrs.Factory(lambda self: _request_timeouts(self.config), takes_self=True),
+    )
+    """The per-request timeouts, worked out once from the (immutable) config."""
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -137,9 +144,6 @@ class Pipeline:
         return root + operation.path
 
     def build(self, operation: Operation, body: Mapping[str, Any]) -> httpx.Request:
-        timeout = httpx.Timeout(
-            self.config.timeout, connect=min(self.config.connect_timeout, self.config.timeout)
-        )
         return httpx.Request(
             "POST",
             self.url(operation),
@@ -149,7 +153,7 @@ class Pipeline:
                 "User-Agent": USER_AGENT,
                 REQUEST_ID_HEADER: self.new_request_id(),
             },
-            extensions={"timeout": timeout.as_dict()},
+            extensions={"timeout": dict(self._timeouts)},
         )
 
     def call(self, operation: Operation, body: Mapping[str, Any]) -> Flow[Reply]:
@@ -191,6 +195,11 @@ class Pipeline:
                 self.secrets,
             )
             return Reply(result, request_id, response.status_code)
+
+
+def _request_timeouts(config: BkashConfig) -> dict[str, float | None]:
+    timeout = httpx.Timeout(config.timeout, connect=min(config.connect_timeout, config.timeout))
+    return timeout.as_dict()
 
 
 def _transport_error(

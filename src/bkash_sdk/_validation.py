@@ -45,8 +45,24 @@ def _shown(value: object) -> str:
     return repr(text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…")
 
 
+_CONTROL_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+
+
 def _has_control(text: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") for ch in text)
+    """Whether ``text`` holds a control character, surrogate, or line/paragraph separator."""
+    if text.isascii():
+        # The only such ASCII characters are the Cc ones, U+0000-U+001F and U+007F: exactly
+        # the ASCII characters str.isprintable() refuses.
+        return not text.isprintable()
+    return any(unicodedata.category(ch) in _CONTROL_CATEGORIES for ch in text)
+
+
+def _has_space_or_control(text: str) -> bool:
+    """Whether ``text`` holds whitespace, a control character or anything unprintable."""
+    if text.isascii():
+        # ASCII whitespace other than the space is made of control characters.
+        return " " in text or not text.isprintable()
+    return any(ch.isspace() for ch in text) or _has_control(text) or not text.isprintable()
 
 
 def _require_str(value: object, field: str) -> str:
@@ -113,7 +129,7 @@ def validate_reference(value: object, field: str) -> str:
         raise BkashValidationError(
             f"{field} must be at most {MAX_TEXT_CHARS} characters", field=field
         )
-    if any(ch in text for ch in "<>&"):
+    if "<" in text or ">" in text or "&" in text:
         raise BkashValidationError(f"{field} must not contain '<', '>' or '&'", field=field)
     if _has_control(text):
         raise BkashValidationError(f"{field} must not contain control characters", field=field)
@@ -146,7 +162,7 @@ def validate_callback_url(value: object, field: str = "callback_url") -> str:
         raise BkashValidationError(
             f"{field} must be at most {MAX_URL_CHARS} characters", field=field
         )
-    if any(ch.isspace() for ch in url) or _has_control(url) or not url.isprintable():
+    if _has_space_or_control(url):
         raise BkashValidationError(
             f"{field} must not contain whitespace or control characters", field=field
         )
@@ -176,7 +192,7 @@ def validate_id(value: object, field: str) -> str:
         raise BkashValidationError(
             f"{field} must be at most {MAX_ID_CHARS} characters", field=field
         )
-    if any(ch.isspace() for ch in text) or _has_control(text) or not text.isprintable():
+    if _has_space_or_control(text):
         raise BkashValidationError(
             f"{field} must not contain whitespace or control characters, got {_shown(text)}",
             field=field,

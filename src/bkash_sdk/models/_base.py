@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from pydantic import (
     AliasChoices,
     AliasGenerator,
+    AliasPath,
     BaseModel,
     ConfigDict,
     Field,
-    ValidationInfo,
-    field_validator,
+    model_validator,
 )
+from pydantic.fields import FieldInfo
 
 from .._masking import mask_msisdn, redact, redact_text
 
@@ -34,6 +35,41 @@ def _wire_choices(field_name: str) -> str | AliasChoices:
     head, *rest = field_name.split("_")
     camel = head + "".join(part.capitalize() for part in rest)
     return canonical if camel == canonical else AliasChoices(canonical, camel)
+
+
+def _lookup_keys(name: str, field: FieldInfo, by_alias: bool, by_name: bool) -> tuple[str, ...]:
+    """The input keys pydantic reads ``field`` from, in the order it tries them."""
+    keys: list[str] = []
+    alias = field.validation_alias if field.validation_alias is not None else field.alias
+    if by_alias and alias is not None:
+        for choice in alias.choices if isinstance(alias, AliasChoices) else (alias,):
+            if not isinstance(choice, AliasPath):
+                keys.append(choice)
+            elif len(choice.path) == 1 and isinstance(choice.path[0], str):
+                keys.append(choice.path[0])
+            else:
+                raise TypeError(f"{name}: nested alias paths are not supported")
+    if by_name or not keys:
+        keys.append(name)
+    return tuple(dict.fromkeys(keys))
+
+
+def _blank_lookups(model: type[WireModel]) -> tuple[tuple[str, ...], ...]:
+    """The lookup keys of each optional field of ``model`` whose default is ``None``."""
+    config = model.model_config
+    by_alias = config.get("validate_by_alias", True)
+    by_name = bool(config.get("validate_by_name") or config.get("populate_by_name"))
+    blank: dict[str, bool] = {}
+    lookups = []
+    for name, field in model.model_fields.items():
+        keys = _lookup_keys(name, field, by_alias, by_name)
+        optional = not field.is_required() and field.default is None
+        for key in keys:
+            if blank.setdefault(key, optional) != optional:
+                raise TypeError(f"{model.__name__}: input key {key!r} feeds fields of both kinds")
+        if optional:
+            lookups.append(keys)
+    return tuple(lookups)
 
 
 class WireModel(BaseModel):
@@ -61,14 +97,38 @@ class WireModel(BaseModel):
         {"customer_msisdn", "payer_account", "debit_msisdn"}
     )
 
-    @field_validator("*", mode="before")
+    _blank_keys: ClassVar[tuple[tuple[str, ...], ...]] = ()
+    """Per optional field (default ``None``): the input keys it is read from, in lookup order."""
+
     @classmethod
-    def _blank_means_missing(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, str) and not value.strip() and info.field_name is not None:
-            field = cls.model_fields.get(info.field_name)
-            if field is not None and not field.is_required() and field.default is None:
-                return None
-        return value
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._blank_keys = _blank_lookups(cls)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_means_missing(cls, data: Any) -> Any:
+        """A blank string in an optional field reads as ``None`` (one pass over the input).
+
+        Only the key each optional field is actually read from is changed, so unknown fields
+        (``model_extra``) keep their values and what counts as set is unchanged.
+        """
+        if not isinstance(data, Mapping):
+            return data
+        for value in data.values():
+            if isinstance(value, str) and not value.strip():
+                break
+        else:
+            return data
+        cleaned = dict(data)
+        for keys in cls._blank_keys:
+            for key in keys:
+                if key in cleaned:
+                    value = cleaned[key]
+                    if isinstance(value, str) and not value.strip():
+                        cleaned[key] = None
+                    break
+        return cleaned
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
         for name, value in super().__repr_args__():

@@ -45,24 +45,19 @@ def decimal_places(value: Decimal) -> int:
     _, digits, exponent = value.as_tuple()
     if not isinstance(exponent, int):
         raise ValueError("not a finite number")
-    significant = "".join(map(str, digits)).rstrip("0")
-    if exponent >= 0 or not significant:
+    if exponent >= 0:
         return 0
-    return max(0, -exponent - (len(digits) - len(significant)))
+    significant = len(digits)
+    while significant and not digits[significant - 1]:
+        significant -= 1
+    if not significant:
+        return 0
+    return max(0, -exponent - (len(digits) - significant))
 
 
 def parse_amount(value: object) -> Decimal:
     """Read an amount exactly from a JSON string or number (``"500"``, ``"599.00"``, ``500``)."""
-    if isinstance(value, bool):
-        raise ValueError("an amount must be a number or a numeric string, not a boolean")
-    if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, int):
-        result = Decimal(value)
-    elif isinstance(value, float):
-        # repr() is the shortest text that round-trips, so no binary noise is introduced.
-        result = Decimal(repr(value))
-    elif isinstance(value, str):
+    if isinstance(value, str):  # the usual case; str excludes every type tested below
         text = value.strip()
         if not text or len(text) > _MAX_INPUT_CHARS:
             raise ValueError("an amount string must hold a number")
@@ -70,6 +65,15 @@ def parse_amount(value: object) -> Decimal:
             result = Decimal(text)
         except InvalidOperation:
             raise ValueError("an amount string must hold a number") from None
+    elif isinstance(value, bool):
+        raise ValueError("an amount must be a number or a numeric string, not a boolean")
+    elif isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        # repr() is the shortest text that round-trips, so no binary noise is introduced.
+        result = Decimal(repr(value))
     else:
         raise ValueError("an amount must be a number or a numeric string")
     if not result.is_finite():
@@ -92,7 +96,9 @@ def format_amount(value: Decimal) -> str:
         raise BkashValidationError("amount must be a finite number", field="amount")
     if not amount.is_zero() and amount.adjusted() > _MAX_EXPONENT:
         raise BkashValidationError("amount is out of range", field="amount")
-    if decimal_places(amount) > 2:
+    # With an exponent of -2 or more there cannot be more than two decimal places.
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2 and decimal_places(amount) > 2:
         raise BkashValidationError("amount must have at most 2 decimal places", field="amount")
     if amount.is_zero():
         return "0.00"
@@ -114,34 +120,47 @@ Amount = Annotated[
 # Timestamps
 
 _BKASH_TIME = re.compile(
-    r"(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<time>\d{2}:\d{2}:\d{2})"
-    r"(?:[:.](?P<frac>\d{1,6}))?"
-    r"\s*(?:(?P<utc>Z|GMT|UTC)?\s*(?P<sign>[+-])(?P<hh>\d{2}):?(?P<mm>\d{2})|(?P<bare>Z|GMT|UTC))?",
+    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})"
+    r"(?:[:.](\d{1,6}))?"
+    r"\s*(?:(?:Z|GMT|UTC)?\s*([+-])(\d{2}):?(\d{2})|(Z|GMT|UTC))?",
     re.ASCII,
 )
+"""Groups: year, month, day, hour, minute, second, fraction, sign, hh, mm, bare zone."""
+_USUAL_TIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2}):(\d{3}) GMT\+0600", re.ASCII
+)
+"""bKash's usual form, a special case of ``_BKASH_TIME`` read without the general steps."""
 _COMPACT_TIME = re.compile(r"\d{14}", re.ASCII)
+_ZONES: dict[tuple[str, str, str], timezone] = {}
+"""Offsets already read (at most 2 x 24 x 60 valid ones), so each is computed once."""
 
 
 def _zone(sign: str, hours: str, minutes: str) -> timezone:
+    key = (sign, hours, minutes)
+    zone = _ZONES.get(key)
+    if zone is not None:
+        return zone
     if int(minutes) > 59:
         raise ValueError("time zone offset out of range")
     offset = timedelta(hours=int(hours), minutes=int(minutes))
     if offset >= timedelta(hours=24):
         raise ValueError("time zone offset out of range")
     offset = -offset if sign == "-" else offset
-    return DHAKA_TZ if offset == timedelta(hours=6) else timezone(offset)
+    zone = DHAKA_TZ if offset == timedelta(hours=6) else timezone(offset)
+    _ZONES[key] = zone
+    return zone
 
 
 def _from_match(match: re.Match[str]) -> datetime:
-    year, month, day = (int(part) for part in match["date"].split("-"))
-    hour, minute, second = (int(part) for part in match["time"].split(":"))
-    micro = int((match["frac"] or "0").ljust(6, "0"))
-    if match["sign"]:
-        tz: timezone = _zone(match["sign"], match["hh"], match["mm"])
-    elif match["bare"]:
+    *fields, frac, sign, hh, mm, bare = match.groups()
+    year, month, day, hour, minute, second = map(int, fields)
+    if sign:
+        tz: timezone = _zone(sign, hh, mm)
+    elif bare:
         tz = UTC
     else:
         tz = DHAKA_TZ
+    micro = int(frac.ljust(6, "0")) if frac else 0
     return datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
 
 
@@ -160,6 +179,13 @@ def parse_bkash_datetime(value: object) -> datetime:
     text = value.strip()
     if not text or len(text) > _MAX_INPUT_CHARS:
         raise ValueError("not a bKash timestamp")
+    usual = _USUAL_TIME.fullmatch(text)
+    if usual is not None:
+        year, month, day, hour, minute, second, millis = map(int, usual.groups())
+        try:
+            return datetime(year, month, day, hour, minute, second, millis * 1000, tzinfo=DHAKA_TZ)
+        except ValueError:
+            raise ValueError("not a valid bKash timestamp") from None
     if _COMPACT_TIME.fullmatch(text):
         try:
             return datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=DHAKA_TZ)
@@ -195,6 +221,7 @@ BkashDateTime = Annotated[AwareDatetime, BeforeValidator(parse_bkash_datetime)]
 # Wallet numbers
 
 _LOCAL_WALLET = re.compile(r"(?:\+|00)?(?:88)?(01[0-9]{9})", re.ASCII)
+_WALLET_SEPARATORS = re.compile(r"[\s-]")
 
 
 def normalize_msisdn(value: str) -> str:
@@ -203,7 +230,7 @@ def normalize_msisdn(value: str) -> str:
     ``8801…``, ``+8801…`` and ``008801…`` (spaces and dashes ignored) become ``01…``; values
     of any other shape are returned unchanged.
     """
-    compact = re.sub(r"[\s-]", "", value)
+    compact = _WALLET_SEPARATORS.sub("", value)
     match = _LOCAL_WALLET.fullmatch(compact)
     return match.group(1) if match else value
 
