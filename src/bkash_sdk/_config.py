@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from ._exceptions import ConfigurationError
+from ._masking import conceal
 from ._public_sandbox import PUBLIC_SANDBOX_CREDENTIALS
 
 SANDBOX_BASE_URL = "https://tokenized.sandbox.bka.sh/v1.2.0-beta"
@@ -86,13 +87,17 @@ class BkashConfig:
 
     app_key: str = attrs.field(validator=_non_empty("app_key", "BKASH_APP_KEY"))
     app_secret: str = attrs.field(
-        repr=False, validator=_non_empty("app_secret", "BKASH_APP_SECRET")
+        repr=False, converter=conceal, validator=_non_empty("app_secret", "BKASH_APP_SECRET")
     )
-    username: str = attrs.field(repr=False, validator=_non_empty("username", "BKASH_USERNAME"))
-    password: str = attrs.field(repr=False, validator=_non_empty("password", "BKASH_PASSWORD"))
+    username: str = attrs.field(
+        repr=False, converter=conceal, validator=_non_empty("username", "BKASH_USERNAME")
+    )
+    password: str = attrs.field(
+        repr=False, converter=conceal, validator=_non_empty("password", "BKASH_PASSWORD")
+    )
     base_url: str = attrs.field(default=SANDBOX_BASE_URL, converter=_check_base_url)
     callback_url: str | None = attrs.field(default=None, converter=_check_callback_url)
-    webhook_secret: str | None = attrs.field(default=None, repr=False)
+    webhook_secret: str | None = attrs.field(default=None, repr=False, converter=conceal)
     timeout: float = DEFAULT_TIMEOUT
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES

@@ -79,15 +79,28 @@ class CertificateUnavailableError(SignatureVerificationError):
 
 
 class BkashTransportError(BkashError):
-    """No usable answer: the request may or may not have reached bKash."""
+    """No usable answer: the request may or may not have reached bKash.
 
-    outcome = Outcome.UNKNOWN
+    ``request_sent`` is false only when every attempt provably failed before the request
+    left this machine (the connection was never made); nothing happened at bKash then.
+    """
 
     def __init__(
-        self, message: str, *, request_id: str | None = None, operation: str | None = None
+        self,
+        message: str,
+        *,
+        request_id: str | None = None,
+        operation: str | None = None,
+        request_sent: bool = True,
     ) -> None:
         super().__init__(message, request_id=request_id)
         self.operation = operation
+        self.request_sent = request_sent
+
+    @property
+    def outcome(self) -> Outcome:
+        """``UNKNOWN`` when the request may have arrived, ``FAILED`` when it never left."""
+        return Outcome.UNKNOWN if self.request_sent else Outcome.FAILED
 
 
 class BkashConnectionError(BkashTransportError):

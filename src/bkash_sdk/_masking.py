@@ -40,6 +40,32 @@ _SECRET_ASSIGNMENT = re.compile(
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){1,4}")
 
 
+class Secret(str):
+    """A string that never shows itself in ``repr`` (it still serialises as itself).
+
+    Credentials and tokens are held as ``Secret`` so that containers, frame locals captured by
+    error trackers, and debugger views print ``'[redacted]'``.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'[redacted]'"
+
+
+def conceal(value: str | None) -> str | None:
+    """``value`` as a :class:`Secret` (``None`` stays ``None``)."""
+    return None if value is None else Secret(value)
+
+
+def conceal_tokens(data: dict[str, Any]) -> dict[str, Any]:
+    """A token answer with its tokens held as :class:`Secret`."""
+    return {
+        key: Secret(value) if isinstance(value, str) and is_sensitive_key(key) else value
+        for key, value in data.items()
+    }
+
+
 def mask_msisdn(value: str | None) -> str | None:
     """Mask a wallet number, keeping only its last three digits: ``********575``."""
     if value is None:

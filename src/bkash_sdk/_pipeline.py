@@ -18,11 +18,18 @@ import attrs
 import httpx
 
 from ._config import BkashConfig
-from ._exceptions import BkashConnectionError, BkashTimeoutError, BkashTransportError
+from ._exceptions import (
+    BkashConnectionError,
+    BkashServerError,
+    BkashTimeoutError,
+    BkashTransportError,
+    Outcome,
+)
 from ._logging import log_attempt
+from ._masking import conceal_tokens
 from ._operations import Api, Auth, Operation
 from ._responses import interpret, parse_body
-from ._retry import RetryPolicy
+from ._retry import RetryPolicy, never_sent
 from ._version import __version__
 
 T = TypeVar("T")
@@ -110,7 +117,7 @@ async def run_async(flow: Flow[T], http: httpx.AsyncClient) -> T:
 class Reply:
     """A successful bKash answer."""
 
-    data: dict[str, Any]
+    data: dict[str, Any] = attrs.field(repr=False)
     request_id: str
     http_status: int
 
@@ -160,6 +167,7 @@ class Pipeline:
         """One operation, with retries per its policy; returns the data or raises."""
         auth = self.credentials_auth if operation.auth is Auth.CREDENTIALS else self.token_auth
         attempt = 0
+        may_have_arrived = False
         while True:
             attempt += 1
             request = self.build(operation, body)
@@ -169,17 +177,29 @@ class Pipeline:
             except httpx.TransportError as exc:
                 request_id = request.headers[REQUEST_ID_HEADER]
                 log_attempt(operation, body, attempt, request_id, started, error=exc)
+                may_have_arrived = may_have_arrived or not never_sent(exc)
                 wait = (
                     self.retry.delay(attempt)
                     if self.retry.may_retry_error(operation, exc)
                     else None
                 )
                 if wait is None:
-                    raise _transport_error(exc, operation, request_id) from exc
+                    raise _transport_error(exc, operation, request_id, may_have_arrived) from exc
                 yield Sleep(wait)
                 continue
+            except httpx.HTTPError as exc:  # an answer arrived but could not be decoded
+                request_id = request.headers[REQUEST_ID_HEADER]
+                log_attempt(operation, body, attempt, request_id, started, error=exc)
+                raise BkashServerError(
+                    f"bKash's answer to {operation.name} could not be read ({type(exc).__name__})",
+                    request_id=request_id,
+                    operation=operation.name,
+                    outcome=Outcome.UNKNOWN,
+                ) from exc
             request_id = response.request.headers.get(REQUEST_ID_HEADER, "")
             data = parse_body(response.content)
+            if data is not None and operation.auth is Auth.CREDENTIALS:
+                data = conceal_tokens(data)
             log_attempt(operation, body, attempt, request_id, started, response=response, data=data)
             if self.retry.may_retry_status(operation, response.status_code):
                 wait = self.retry.delay(attempt, response.headers.get("Retry-After"))
@@ -203,7 +223,7 @@ def _request_timeouts(config: BkashConfig) -> dict[str, float | None]:
 
 
 def _transport_error(
-    exc: httpx.TransportError, operation: Operation, request_id: str
+    exc: httpx.TransportError, operation: Operation, request_id: str, may_have_arrived: bool
 ) -> BkashTransportError:
     kind = type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):
@@ -211,9 +231,11 @@ def _transport_error(
             f"bKash did not answer {operation.name} in time ({kind})",
             request_id=request_id,
             operation=operation.name,
+            request_sent=may_have_arrived,
         )
     return BkashConnectionError(
         f"could not reach bKash for {operation.name} ({kind})",
         request_id=request_id,
         operation=operation.name,
+        request_sent=may_have_arrived,
     )

@@ -26,6 +26,11 @@ _TRANSIENT: tuple[type[httpx.TransportError], ...] = (
 )
 
 
+def never_sent(error: httpx.TransportError) -> bool:
+    """Whether this failure proves the request never left this machine."""
+    return isinstance(error, _NEVER_SENT)
+
+
 @attrs.frozen
 class RetryPolicy:
     """Exponential backoff with jitter; ``max_retries`` extra attempts at most."""
@@ -38,7 +43,7 @@ class RetryPolicy:
 
     def may_retry_error(self, operation: Operation, error: httpx.TransportError) -> bool:
         """Whether a transport failure allows another attempt of ``operation``."""
-        if isinstance(error, _NEVER_SENT):
+        if never_sent(error):
             return True
         return operation.retry is Retry.SAFE and isinstance(error, _TRANSIENT)
 

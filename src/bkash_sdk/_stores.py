@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 import attrs
 
 from ._exceptions import ConfigurationError
+from ._masking import Secret, conceal
 from ._pipeline import Blocking, Flow, Sleep
 
 if TYPE_CHECKING:
@@ -207,8 +208,8 @@ class RedisStore(Generic[V]):
 class TokenRecord:
     """A token as stored, with the refresh history needed for bKash's hourly limit."""
 
-    id_token: str = attrs.field(repr=False)
-    refresh_token: str | None = attrs.field(repr=False)
+    id_token: str = attrs.field(repr=False, converter=Secret)
+    refresh_token: str | None = attrs.field(repr=False, converter=conceal)
     expires_at: float
     """Wall-clock expiry (epoch seconds)."""
     refreshed_at: tuple[float, ...] = ()

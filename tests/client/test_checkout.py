@@ -76,7 +76,6 @@ def test_finalize_is_idempotent(wire: Wire) -> None:
         ({"amount": "1.00"}, "amount_mismatch"),
         ({"currency": "USD"}, "currency_mismatch"),
         ({"merchantInvoiceNumber": "INV-OTHER"}, "invoice_mismatch"),
-        ({"merchantInvoiceNumber": None}, "invoice_mismatch"),
     ],
 )
 def test_mismatch_on_moved_money_needs_a_refund(
@@ -88,6 +87,26 @@ def test_mismatch_on_moved_money_needs_a_refund(
     assert outcome.reason == reason
     assert outcome.needs_refund
     assert outcome.trx_id == TRX_ID
+
+
+@pytest.mark.parametrize(
+    ("missing", "reason"),
+    [("merchantInvoiceNumber", "invoice_unverifiable"), ("amount", "amount_unverifiable")],
+)
+def test_a_field_bkash_left_out_is_unverifiable_not_a_refund(
+    wire: Wire, missing: str, reason: str
+) -> None:
+    wire["execute"].mock(return_value=executed(**{missing: None}))
+    outcome = wire.call(finalize(SUCCESS))
+    assert outcome.state is PaymentState.EXECUTED
+    assert outcome.reason == reason
+    assert not outcome.needs_refund
+    assert wire["query"].call_count == 0  # never a query after a normal execute answer
+
+
+def test_a_missing_currency_is_bdt(wire: Wire) -> None:
+    wire["execute"].mock(return_value=executed(currency=None))
+    assert wire.call(finalize(SUCCESS)).state is PaymentState.CONFIRMED
 
 
 def test_authorized_payment_is_confirmed_as_held(wire: Wire) -> None:
@@ -104,7 +123,6 @@ def test_authorized_payment_is_confirmed_as_held(wire: Wire) -> None:
     [
         ("2023", "insufficient_balance"),
         ("2029", "duplicate"),
-        ("2056", "not_approved"),
         ("2014", "wrong_pin"),
         ("2038", "account_restricted"),
         ("2002", "invalid_payment"),
@@ -117,6 +135,17 @@ def test_declined_execute_is_failed_with_a_reason(wire: Wire, code: str, reason:
     assert outcome == FinalizeOutcome(PaymentState.FAILED, PAYMENT_ID, reason=reason, code=code)
     assert wire.call(finalize(SUCCESS)) == outcome
     assert (wire["execute"].call_count, wire["query"].call_count) == (1, 0)
+
+
+def test_execute_before_approval_is_failed_after_one_query(wire: Wire) -> None:
+    wire["execute"].mock(return_value=business("2056"))
+    wire["query"].mock(return_value=queried(transactionStatus="Initiated", trxID=None))
+    outcome = wire.call(finalize(SUCCESS))
+    assert outcome == FinalizeOutcome(
+        PaymentState.FAILED, PAYMENT_ID, reason="not_approved", code="2056"
+    )
+    assert wire.call(finalize(SUCCESS)) == outcome
+    assert (wire["execute"].call_count, wire["query"].call_count) == (1, 1)
 
 
 @pytest.mark.parametrize("code", ["2062", "2117"])

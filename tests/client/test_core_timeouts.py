@@ -26,6 +26,7 @@ class StallingServer(socketserver.ThreadingTCPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 64  # every operation connects at once
 
     def __init__(self, stall_tokens: bool) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
@@ -52,7 +53,7 @@ class _Handler(socketserver.StreamRequestHandler):
                 {"statusCode": "0000", "id_token": "stall-token", "expires_in": 3600}
             ).encode()
             self.wfile.write(
-                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
                 + f"Content-Length: {len(payload)}\r\n\r\n".encode()
                 + payload
             )

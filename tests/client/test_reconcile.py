@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,10 +17,12 @@ from bkash_sdk import (
     PaymentOutcomeUnknown,
 )
 from bkash_sdk.models import (
+    DHAKA_TZ,
     AgreementExecution,
     PaymentConfirmation,
     PaymentExecution,
     TransactionStatus,
+    format_bkash_datetime,
 )
 from tests.client._wire import (
     AGREEMENT_ID,
@@ -104,9 +107,28 @@ def test_reconciled_execute_can_report_not_completed(wire: Wire) -> None:
     assert result.trx_id is None
 
 
+@pytest.mark.parametrize("code", ["2056", "2060"])
+def test_a_state_refusal_is_checked_once_and_raised_when_nothing_was_paid(
+    wire: Wire, code: str
+) -> None:
+    wire["execute"].mock(return_value=business(code))
+    wire["query"].mock(return_value=queried(transactionStatus="Initiated", trxID=None))
+    with pytest.raises(InvalidStateError) as caught:
+        wire.call(lambda c: c.payments.execute(PAYMENT_ID))
+    assert caught.value.code == code
+    assert (wire["execute"].call_count, wire["query"].call_count) == (1, 1)
+
+
+def test_a_state_refusal_while_another_execute_completed_adopts_the_payment(wire: Wire) -> None:
+    wire["execute"].mock(return_value=business("2056"))
+    wire["query"].mock(return_value=queried())
+    result = wire.call(lambda c: c.payments.execute(PAYMENT_ID))
+    assert result.reconciled is True
+    assert result.transaction_status is TransactionStatus.COMPLETED
+
+
 @pytest.mark.parametrize(
-    ("code", "error"),
-    [("2056", InvalidStateError), ("2023", PaymentDeclinedError), ("2029", PaymentDeclinedError)],
+    ("code", "error"), [("2023", PaymentDeclinedError), ("2029", PaymentDeclinedError)]
 )
 def test_definite_refusal_is_raised_without_query(
     wire: Wire, code: str, error: type[Exception]
@@ -261,14 +283,19 @@ def test_refund_timeout_asks_status_and_adopts_the_match(wire: Wire, api: str) -
     assert refund.reconciled is True
 
 
-@pytest.mark.parametrize("api", ["v2", "v1"])
+def _minutes_ago(minutes: int) -> str:
+    return format_bkash_datetime(datetime.now(DHAKA_TZ) - timedelta(minutes=minutes))
+
+
 @pytest.mark.parametrize(
-    "records",
+    ("api", "records"),
     [
-        [refund_record("50.00")],
-        [refund_record("100.00", "2020-01-01T10:00:00:000 GMT+0600")],
+        ("v2", [refund_record("50.00")]),
+        ("v1", [refund_record("50.00")]),
+        ("v2", [refund_record("100.00", "2020-01-01T10:00:00:000 GMT+0600")]),
+        ("v2", [refund_record("100.00", _minutes_ago(4))]),
     ],
-    ids=["other-amount", "long-ago"],
+    ids=["v2-other-amount", "v1-other-amount", "v2-long-ago", "v2-an-earlier-partial"],
 )
 def test_refund_timeout_without_match_is_unknown(
     wire: Wire, api: str, records: list[dict[str, Any]]
@@ -278,6 +305,14 @@ def test_refund_timeout_without_match_is_unknown(
         wire.call(_refund(api))
     assert (len(posts), len(asks)) == (1, 1)
     assert caught.value.payment_id == PAYMENT_ID
+
+
+def test_a_lost_v1_refund_adopts_the_one_refund_v1_allows(wire: Wire) -> None:
+    earlier = refund_record("100.00", "2020-01-01T10:00:00:000 GMT+0600")
+    posts, asks = _mock_refund(wire, "v1", _raise(httpx.ReadTimeout), _status_answer("v1", earlier))
+    refund = wire.call(_refund("v1"))  # bKash answers a v1 replay with that same record
+    assert (len(posts), len(asks)) == (1, 1)
+    assert refund.reconciled is True
 
 
 def test_refund_with_two_candidate_records_is_unknown(wire: Wire) -> None:

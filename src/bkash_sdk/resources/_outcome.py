@@ -9,6 +9,8 @@ import attrs
 
 from ..models import PaymentExecution, TransactionStatus
 
+BKASH_CURRENCY = "BDT"
+
 
 class PaymentState(StrEnum):
     """Where a payment stands after ``checkout.finalize``."""
@@ -93,14 +95,24 @@ def declined(payment_id: str, code: str) -> FinalizeOutcome:
     return FinalizeOutcome(PaymentState.FAILED, payment_id, reason=reason, code=code)
 
 
-def mismatch(execution: PaymentExecution, expected: Expectation) -> str | None:
-    """Which of invoice, currency and amount differ from the order (in that order), if any."""
-    if (execution.merchant_invoice_number or "").strip() != expected.invoice:
-        return "invoice_mismatch"
-    if (execution.currency or "").strip().upper() != expected.currency:
-        return "currency_mismatch"
+def mismatch(execution: PaymentExecution, expected: Expectation) -> tuple[str, bool] | None:
+    """Which of invoice, currency and amount differ from the order (in that order), if any.
+
+    Returns the reason and whether the money should go back: a value bKash left out cannot be
+    checked (``*_unverifiable``, not refunded), one that differs is a mismatch (refunded).
+    A missing currency is BDT, the only currency bKash has.
+    """
+    invoice = execution.merchant_invoice_number
+    if invoice is None:
+        return "invoice_unverifiable", False
+    if invoice.strip() != expected.invoice:
+        return "invoice_mismatch", True
+    if (execution.currency or BKASH_CURRENCY).strip().upper() != expected.currency:
+        return "currency_mismatch", True
+    if execution.amount is None:
+        return "amount_unverifiable", False
     if execution.amount != expected.amount:
-        return "amount_mismatch"
+        return "amount_mismatch", True
     return None
 
 
@@ -108,9 +120,10 @@ def judge(payment_id: str, execution: PaymentExecution, expected: Expectation) -
     """The outcome of an execute (or reconciled query) answer against the order."""
     status = execution.transaction_status
     if status in MOVED:
-        reason = mismatch(execution, expected)
-        if reason is not None:
-            return _seen(PaymentState.EXECUTED, payment_id, execution, reason, needs_refund=True)
+        found = mismatch(execution, expected)
+        if found is not None:
+            reason, refund = found
+            return _seen(PaymentState.EXECUTED, payment_id, execution, reason, needs_refund=refund)
         return _seen(PaymentState.CONFIRMED, payment_id, execution, None)
     if status is not None and status in ENDED:
         return _seen(PaymentState.FAILED, payment_id, execution, status.lower())

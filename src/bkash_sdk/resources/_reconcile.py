@@ -1,10 +1,12 @@
 """Reading back the result of a money-moving call whose answer was lost (design rule 5).
 
-A call is reconciled when it raised a transport error or an API error whose outcome is
-``UNKNOWN`` (5xx, a gateway body, an unreadable or unexpected answer, an unknown code) or
-``DONE`` (bKash says it already happened). A normal answer, or a definite ``FAILED`` error,
-is never followed by a query. Reconciliation asks bKash exactly once; when that fails too,
-:class:`~bkash_sdk.PaymentOutcomeUnknown` is raised.
+A call is reconciled when it raised a transport error after its request may have left this
+machine, or an API error whose outcome is ``UNKNOWN`` (5xx, a gateway body, an unreadable or
+unexpected answer, an unknown code) or ``DONE`` (bKash says it already happened), or a state
+refusal that a concurrent call could explain (:data:`STATE_REFUSALS`). A normal answer, a
+definite ``FAILED`` error, a failure to connect, or a failure before the call was made (such
+as fetching the token) is never followed by a query. Reconciliation asks bKash exactly once;
+when that fails too, :class:`~bkash_sdk.PaymentOutcomeUnknown` is raised.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from .._exceptions import (
     Outcome,
     PaymentOutcomeUnknown,
 )
-from .._operations import QUERY_PAYMENT, Operation
+from .._operations import EXECUTE_AGREEMENT, EXECUTE_PAYMENT, QUERY_PAYMENT, Operation
 from .._pipeline import Flow, Reply
 from ..models import PaymentStatus
 from ._base import Context, parse
@@ -27,11 +29,27 @@ from ._base import Context, parse
 T = TypeVar("T")
 
 
-def needs_reconciliation(error: BkashError) -> bool:
-    """Whether ``error`` leaves the result of a money-moving call open."""
+STATE_REFUSALS: dict[str, frozenset[str]] = {
+    EXECUTE_PAYMENT.name: frozenset({"2056", "2060"}),
+    EXECUTE_AGREEMENT.name: frozenset({"2050"}),
+}
+"""Refusals that mean "not in a state to do this": checked once, in case it was just done."""
+
+
+def is_state_refusal(operation: Operation, error: BkashError) -> bool:
+    """Whether ``error`` is a state refusal of ``operation`` worth one query."""
+    return getattr(error, "code", None) in STATE_REFUSALS.get(operation.name, frozenset())
+
+
+def needs_reconciliation(operation: Operation, error: BkashError) -> bool:
+    """Whether ``error`` leaves the result of ``operation`` (a money-moving call) open."""
+    if getattr(error, "operation", None) != operation.name:
+        return False  # raised before the call was made, e.g. while fetching the token
     if isinstance(error, BkashTransportError):
-        return True
-    return isinstance(error, BkashAPIError) and error.outcome in (Outcome.UNKNOWN, Outcome.DONE)
+        return error.request_sent
+    if not isinstance(error, BkashAPIError):
+        return False
+    return error.outcome in (Outcome.UNKNOWN, Outcome.DONE) or is_state_refusal(operation, error)
 
 
 def call_or_reconcile(
@@ -47,7 +65,7 @@ def call_or_reconcile(
         reply = yield from ctx.call(operation, body)
         return read(reply)
     except BkashError as error:
-        if not needs_reconciliation(error):
+        if not needs_reconciliation(operation, error):
             raise
         return (yield from recover(error))
 

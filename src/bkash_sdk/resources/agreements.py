@@ -19,7 +19,7 @@ from .._pipeline import Flow
 from .._validation import validate_id, validate_reference
 from ..models import Agreement, AgreementCancellation, AgreementDetails, AgreementExecution
 from ._base import AsyncRun, Context, SyncRun, parse
-from ._reconcile import call_or_reconcile, query_after
+from ._reconcile import call_or_reconcile, is_state_refusal, query_after
 from .payments import resolve_callback_url
 
 MODE_AGREEMENT = "0000"
@@ -42,6 +42,8 @@ def execute_flow(ctx: Context, payment_id: str) -> Flow[AgreementExecution]:
 
     def recover(error: BkashError) -> Flow[AgreementExecution]:
         status = yield from query_after(ctx, EXECUTE_AGREEMENT, payment_id, error)
+        if is_state_refusal(EXECUTE_AGREEMENT, error) and status.agreement_id is None:
+            raise error  # the query confirms it: no agreement came of this payment id
         return AgreementExecution.from_status(status)
 
     return (

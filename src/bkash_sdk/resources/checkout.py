@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import partial
+from typing import TypeGuard
 
 from .._checkout_signing import verify_callback
 from .._exceptions import (
@@ -21,6 +22,7 @@ from .._exceptions import (
     BkashValidationError,
     PaymentOutcomeUnknown,
 )
+from .._operations import EXECUTE_PAYMENT
 from .._pipeline import Blocking, Flow
 from .._stores import single_flight
 from .._validation import validate_amount, validate_id, validate_reference
@@ -88,6 +90,11 @@ def finalize_flow(
     callback_secrets: Sequence[str] | None,
 ) -> Flow[FinalizeOutcome]:
     """Verify, then settle the callback's payment (see the module docstring)."""
+    if not isinstance(params, Mapping):
+        raise BkashValidationError(
+            "callback_params must be the callback's query parameters as a mapping",
+            field="callback_params",
+        )
     expected = _expectation(expected_amount, merchant_invoice_number, expected_currency)
     if callback_secrets is None and ctx.config.webhook_secret is not None:
         callback_secrets = [ctx.config.webhook_secret]
@@ -135,18 +142,29 @@ def _execute(ctx: Context, store: OutcomeStore, payment_id: str) -> Flow[Checkou
             request_id=error.request_id,
             checked_at=ctx.clock(),
         )
-    except BkashAPIError as error:
-        if error.code is None or isinstance(error, AuthenticationError):
-            # refused before any payment logic ran: a later finalize may execute
-            yield Blocking(partial(store.save, payment_id, CheckoutRecord()))
-            raise
-        return CheckoutRecord(
-            execute_sent=True,
-            decline_code=error.code,
-            request_id=error.request_id,
-            checked_at=ctx.clock(),
-        )
+    except BkashError as error:
+        if _reached_payment(error):
+            return CheckoutRecord(
+                execute_sent=True,
+                decline_code=error.code,
+                request_id=error.request_id,
+                checked_at=ctx.clock(),
+            )
+        # nothing happened at bKash (no connection, no token, refused at the gateway):
+        # a later finalize may execute
+        yield Blocking(partial(store.save, payment_id, CheckoutRecord()))
+        raise
     return CheckoutRecord(execute_sent=True, execution=execution, checked_at=ctx.clock())
+
+
+def _reached_payment(error: BkashError) -> TypeGuard[BkashAPIError]:
+    """Whether bKash's payment logic answered execute with this (definite) refusal."""
+    return (
+        isinstance(error, BkashAPIError)
+        and error.operation == EXECUTE_PAYMENT.name
+        and error.code is not None
+        and not isinstance(error, AuthenticationError)
+    )
 
 
 def _query(ctx: Context, payment_id: str) -> Flow[CheckoutRecord]:

@@ -29,7 +29,7 @@ from .._validation import (
 )
 from ..models import Payment, PaymentConfirmation, PaymentExecution, PaymentStatus, format_amount
 from ._base import AsyncRun, Context, SyncRun, parse
-from ._reconcile import call_or_reconcile, query_after
+from ._reconcile import call_or_reconcile, is_state_refusal, query_after
 
 Intent = Literal["sale", "authorization"]
 MODE_CHECKOUT = "0011"
@@ -95,6 +95,8 @@ def execute_flow(ctx: Context, payment_id: str) -> Flow[PaymentExecution]:
 
     def recover(error: BkashError) -> Flow[PaymentExecution]:
         status = yield from query_after(ctx, EXECUTE_PAYMENT, payment_id, error)
+        if is_state_refusal(EXECUTE_PAYMENT, error) and status.trx_id is None:
+            raise error  # the query confirms it: nothing was paid
         return PaymentExecution.from_status(status)
 
     return (

@@ -3,8 +3,10 @@
 A refund is never sent twice. When its answer is open (timeout, 5xx, an unreadable answer)
 or says the transaction was already reversed, the SDK asks refund status once and adopts the
 matching refund record: the only record of the requested amount that completed at most
-:data:`MATCH_WINDOW` seconds before the request was sent (or later). No such record, or
-several, raise :class:`~bkash_sdk.PaymentOutcomeUnknown`.
+:data:`CLOCK_SKEW` seconds before the request was sent (or later); an earlier refund of the
+same amount is never mistaken for it. With v1 (one refund per transaction, replays answer
+the same record) the single record is the answer. No such record, or several, raise
+:class:`~bkash_sdk.PaymentOutcomeUnknown`.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from ._base import AsyncRun, Context, SyncRun, parse
 from ._reconcile import call_or_reconcile, describe, outcome_unknown
 
 RefundApi = Literal["v1", "v2"]
-MATCH_WINDOW = 600.0
-"""Seconds of clock difference tolerated when matching a refund record to a lost request."""
+CLOCK_SKEW = 60.0
+"""Seconds of clock difference between bKash and this machine tolerated when matching."""
 
 
 def _api(api: str) -> RefundApi:
@@ -76,7 +78,8 @@ def create_flow(
             status = yield from status_flow(ctx, payment_id=payment_id, trx_id=trx_id, api=version)
         except BkashError as follow_up:
             raise outcome_unknown(operation, payment_id, error, follow_up) from follow_up
-        match = matching_refund(status, value, sent_at - MATCH_WINDOW)
+        since = float("-inf") if version == "v1" else sent_at - CLOCK_SKEW
+        match = matching_refund(status, value, since)
         if match is None:
             raise PaymentOutcomeUnknown(
                 f"the result of {operation.name} for {payment_id} is unknown: it failed with "
