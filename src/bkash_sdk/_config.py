@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from ._exceptions import ConfigurationError
+from ._exceptions import BkashValidationError, ConfigurationError
 from ._masking import conceal
 from ._public_sandbox import PUBLIC_SANDBOX_CREDENTIALS
+from ._validation import validate_callback_url
 
 SANDBOX_BASE_URL = "https://tokenized.sandbox.bka.sh/v1.2.0-beta"
 PRODUCTION_BASE_URL = "https://tokenized.pay.bka.sh/v1.2.0-beta"
@@ -65,12 +66,12 @@ def _check_base_url(url: str) -> str:
 def _check_callback_url(url: str | None) -> str | None:
     if url is None:
         return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or url != url.strip():
-        raise ConfigurationError(
-            "callback_url must be an absolute http(s) URL (BKASH_CALLBACK_URL)"
-        )
-    return url
+    try:
+        if not isinstance(url, str) or url != url.strip():
+            raise BkashValidationError("callback_url must not start or end with spaces")
+        return validate_callback_url(url)
+    except BkashValidationError as error:
+        raise ConfigurationError(f"{error.message} (BKASH_CALLBACK_URL)") from None
 
 
 def _non_empty(name: str, env: str) -> Any:
