@@ -119,16 +119,20 @@ def validate_amount(value: object, field: str = "amount") -> Decimal:
     return quantised
 
 
-def validate_reference(value: object, field: str) -> str:
-    """A merchant invoice number or payer reference: stripped, 1-255 chars, no ``<``, ``>``,
-    ``&`` or control characters."""
+def _stripped(value: object, field: str, limit: int) -> str:
+    """``value`` as a stripped, non-empty string of at most ``limit`` characters."""
     text = _require_str(value, field).strip()
     if not text:
         raise BkashValidationError(f"{field} must not be empty", field=field)
-    if len(text) > MAX_TEXT_CHARS:
-        raise BkashValidationError(
-            f"{field} must be at most {MAX_TEXT_CHARS} characters", field=field
-        )
+    if len(text) > limit:
+        raise BkashValidationError(f"{field} must be at most {limit} characters", field=field)
+    return text
+
+
+def validate_reference(value: object, field: str) -> str:
+    """A merchant invoice number or payer reference: stripped, 1-255 chars, no ``<``, ``>``,
+    ``&`` or control characters."""
+    text = _stripped(value, field, MAX_TEXT_CHARS)
     if "<" in text or ">" in text or "&" in text:
         raise BkashValidationError(f"{field} must not contain '<', '>' or '&'", field=field)
     if _has_control(text):
@@ -138,13 +142,7 @@ def validate_reference(value: object, field: str) -> str:
 
 def validate_text(value: object, field: str) -> str:
     """A refund ``sku`` or ``reason``: stripped, 1-255 chars, no control characters."""
-    text = _require_str(value, field).strip()
-    if not text:
-        raise BkashValidationError(f"{field} must not be empty", field=field)
-    if len(text) > MAX_TEXT_CHARS:
-        raise BkashValidationError(
-            f"{field} must be at most {MAX_TEXT_CHARS} characters", field=field
-        )
+    text = _stripped(value, field, MAX_TEXT_CHARS)
     if _has_control(text):
         raise BkashValidationError(f"{field} must not contain control characters", field=field)
     return text
@@ -155,13 +153,7 @@ def validate_callback_url(value: object, field: str = "callback_url") -> str:
 
     It may carry a query string (bKash appends its parameters with ``&``).
     """
-    url = _require_str(value, field).strip()
-    if not url:
-        raise BkashValidationError(f"{field} must not be empty", field=field)
-    if len(url) > MAX_URL_CHARS:
-        raise BkashValidationError(
-            f"{field} must be at most {MAX_URL_CHARS} characters", field=field
-        )
+    url = _stripped(value, field, MAX_URL_CHARS)
     if _has_space_or_control(url):
         raise BkashValidationError(
             f"{field} must not contain whitespace or control characters", field=field
@@ -185,13 +177,7 @@ def validate_callback_url(value: object, field: str = "callback_url") -> str:
 
 def validate_id(value: object, field: str) -> str:
     """A payment, transaction or agreement id: stripped, 1-100 printable chars, no spaces."""
-    text = _require_str(value, field).strip()
-    if not text:
-        raise BkashValidationError(f"{field} must not be empty", field=field)
-    if len(text) > MAX_ID_CHARS:
-        raise BkashValidationError(
-            f"{field} must be at most {MAX_ID_CHARS} characters", field=field
-        )
+    text = _stripped(value, field, MAX_ID_CHARS)
     if _has_space_or_control(text):
         raise BkashValidationError(
             f"{field} must not contain whitespace or control characters, got {_shown(text)}",

@@ -36,15 +36,7 @@ class AgreementExecution(BkashModel):
     @classmethod
     def from_status(cls, status: PaymentStatus) -> AgreementExecution:
         """An agreement execution read from a query answer, marked ``reconciled=True``."""
-        names = (
-            "payment_id",
-            "agreement_id",
-            "payer_reference",
-            "customer_msisdn",
-            "agreement_execute_time",
-            "agreement_status",
-        )
-        return cls(**status_fields(status, names), reconciled=True)
+        return cls(**status_fields(status, cls), reconciled=True)
 
 
 class AgreementDetails(BkashModel):

@@ -79,9 +79,9 @@ class PaymentStatus(BkashModel):
     agreement_execute_time: BkashDateTime | None = None
 
 
-def status_fields(status: PaymentStatus, names: tuple[str, ...]) -> dict[str, Any]:
-    """The fields ``names`` of ``status`` that are set, plus its envelope and request id."""
-    shared = (*names, "status_code", "status_message", "request_id")
+def status_fields(status: PaymentStatus, target: type[BkashModel]) -> dict[str, Any]:
+    """The fields of a query answer that ``target`` also has, where they are set."""
+    shared = target.model_fields.keys() & PaymentStatus.model_fields.keys()
     return {name: getattr(status, name) for name in shared if getattr(status, name) is not None}
 
 
@@ -111,23 +111,7 @@ class PaymentExecution(BkashModel):
     @classmethod
     def from_status(cls, status: PaymentStatus) -> PaymentExecution:
         """An execution result read from a query answer, marked ``reconciled=True``."""
-        names = (
-            "payment_id",
-            "trx_id",
-            "transaction_status",
-            "amount",
-            "currency",
-            "intent",
-            "payment_execute_time",
-            "merchant_invoice_number",
-            "payer_reference",
-            "customer_msisdn",
-            "payer_account",
-            "payer_type",
-            "max_refundable_amount",
-            "agreement_id",
-        )
-        return cls(**status_fields(status, names), reconciled=True)
+        return cls(**status_fields(status, cls), reconciled=True)
 
 
 class PaymentConfirmation(BkashModel):
@@ -150,16 +134,7 @@ class PaymentConfirmation(BkashModel):
     @classmethod
     def from_status(cls, status: PaymentStatus) -> PaymentConfirmation:
         """A capture/void result read from a query answer, marked ``reconciled=True``."""
-        names = (
-            "payment_id",
-            "trx_id",
-            "transaction_status",
-            "amount",
-            "currency",
-            "intent",
-            "merchant_invoice_number",
-        )
-        fields = status_fields(status, names)
+        fields = status_fields(status, cls)
         if status.payment_create_time is not None:
             fields["create_time"] = status.payment_create_time
         return cls(**fields, reconciled=True)
