@@ -1,43 +1,23 @@
-"""A small SNS signer for benchmarks: its own RSA key and a self-signed certificate."""
+"""Signed SNS notifications for the benchmarks, made with the sandbox's own SNS signer."""
 
 from __future__ import annotations
 
-import base64
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import NameOID
+from bkash_sdk.testing._sns_signer import SnsSigner
 
 TOPIC_ARN = "arn:aws:sns:ap-southeast-1:123456789012:bpt_bench_merchant"
-CERT_URL = (
-    "https://sns.ap-southeast-1.amazonaws.com/"
-    "SimpleNotificationService-0123456789abcdef0123456789abcdef.pem"
-)
-_SIGNED = ("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type")
 
 
 class Signer:
-    """Signs SNS notifications the way SNS does (RSA PKCS#1 v1.5, SHA-1 or SHA-256)."""
+    """One signing certificate; every notification it signs shares it."""
 
     def __init__(self) -> None:
-        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        now = datetime.now(UTC)
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sns.amazonaws.com")])
-        certificate = (
-            x509.CertificateBuilder()
-            .subject_name(name)
-            .issuer_name(name)
-            .public_key(self._key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1))
-            .not_valid_after(now + timedelta(days=30))
-            .sign(self._key, hashes.SHA256())
-        )
-        self.pem = certificate.public_bytes(serialization.Encoding.PEM)
+        self._signer = SnsSigner("ap-southeast-1", datetime.now(UTC))
+        self.pem = self._signer.certificate_pem
+        self.certificate_url = self._signer.certificate_url
 
     def notification(self, trx_id: str, version: str = "2") -> bytes:
         """The raw body of a signed notification carrying one bKash payment."""
@@ -48,7 +28,7 @@ class Signer:
             "creditShortCode": "01770618575",
             "trxID": trx_id,
             "transactionStatus": "Completed",
-            "transactionType": "1003",
+            "transactionType": "10002294",
             "amount": "500.00",
             "currency": "BDT",
             "merchantInvoiceNumber": "INV-1",
@@ -59,11 +39,6 @@ class Signer:
             "TopicArn": TOPIC_ARN,
             "Message": json.dumps(payment),
             "Timestamp": datetime.now(UTC).isoformat(timespec="milliseconds")[:-6] + "Z",
-            "SignatureVersion": version,
-            "SigningCertURL": CERT_URL,
         }
-        text = "".join(f"{key}\n{envelope[key]}\n" for key in _SIGNED if key in envelope)
-        algorithm = hashes.SHA1() if version == "1" else hashes.SHA256()  # noqa: S303 - SNS v1
-        signature = self._key.sign(text.encode(), padding.PKCS1v15(), algorithm)
-        envelope["Signature"] = base64.b64encode(signature).decode()
-        return json.dumps(envelope).encode()
+        signed = self._signer.sign(envelope, "1" if version == "1" else "2")
+        return json.dumps(signed).encode()

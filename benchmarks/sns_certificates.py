@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from _canned import print_table
-from _sns import CERT_URL, TOPIC_ARN, Signer
+from _sns import TOPIC_ARN, Signer
 
 from bkash_sdk.webhooks import AsyncSnsVerifier, SnsVerifier, StaticCertificates
 
@@ -95,7 +95,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a smoke run of a few seconds")
     messages = 200 if parser.parse_args().quick else 2000
     signer = Signer()
-    certificates = StaticCertificates({CERT_URL: signer.pem})
+    certificates = StaticCertificates({signer.certificate_url: signer.pem})
     v1 = [signer.notification(f"BENCH{i:05d}", version="1") for i in range(messages)]
     v2 = [signer.notification(f"BENCH{i:05d}", version="2") for i in range(messages)]
     cases = {
