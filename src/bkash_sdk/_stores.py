@@ -43,6 +43,10 @@ class LockingStore(Protocol[V]):
         """Give the lock back, only if ``owner`` still holds it."""
 
 
+class LockWaitTimeout(Exception):
+    """Another caller held the lock for longer than this caller may wait."""
+
+
 def single_flight(
     store: LockingStore[V],
     key: str,
@@ -51,19 +55,29 @@ def single_flight(
     compute: Callable[[V | None], Flow[V]],
     lock_timeout: float,
     poll_interval: float = 0.05,
+    accept_while_waiting: Callable[[V | None], V | None] | None = None,
+    max_wait: float | None = None,
 ) -> Flow[V]:
     """The stored value if ``accept`` takes it, else one caller computes and saves it.
 
-    Callers that do not get the lock poll the store until the value appears or the lock
-    expires (its holder died), then try again.
+    Callers that do not get the lock poll the store until the value appears (or one that
+    ``accept_while_waiting`` takes) or the lock expires (its holder died), then try again.
+    After ``max_wait`` seconds of waiting, :class:`LockWaitTimeout` is raised.
     """
     found = accept((yield Blocking(partial(store.load, key))))
     if found is not None:
         return found
     owner = uuid.uuid4().hex
+    waited = 0.0
     while not (yield Blocking(partial(store.acquire, key, owner, lock_timeout))):
+        if max_wait is not None and waited >= max_wait:
+            raise LockWaitTimeout(f"waited {waited:.1f} s for another caller to finish")
         yield Sleep(poll_interval)
-        found = accept((yield Blocking(partial(store.load, key))))
+        waited += poll_interval
+        stored = yield Blocking(partial(store.load, key))
+        found = accept(stored)
+        if found is None and accept_while_waiting is not None:
+            found = accept_while_waiting(stored)
         if found is not None:
             return found
     try:

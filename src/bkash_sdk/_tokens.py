@@ -22,16 +22,25 @@ from typing import Any
 import attrs
 
 from ._config import BkashConfig
-from ._exceptions import AuthenticationError, BkashAPIError, BkashError, BkashServerError
+from ._exceptions import (
+    AuthenticationError,
+    BkashError,
+    BkashServerError,
+    BkashTimeoutError,
+)
 from ._operations import GRANT_TOKEN, REFRESH_TOKEN, Operation
 from ._pipeline import Blocking, Flow, Reply
-from ._stores import TokenRecord, TokenStore, single_flight
+from ._stores import LockWaitTimeout, TokenRecord, TokenStore, single_flight
 
 REFRESH_WINDOW = 3600.0
 DEFAULT_LIFETIME = 3600.0
 LIFETIME_BOUNDS = (600.0, 86400.0)
 """Token lifetimes bKash may announce are clamped to this range (longer than the margin)."""
 BACKOFF_ALLOWANCE = 8.0
+STILL_VALID = 30.0
+"""A token with less life than this is not used, even while waiting for a refresh."""
+FREE_GRANTS = 2
+MAX_GRANT_SPACING = 300.0
 
 
 @attrs.define
@@ -61,7 +70,6 @@ class TokenManager:
         clock: Callable[[], float] = time.time,
         margin: float = 300.0,
         refresh_limit: int = 2,
-        grant_limit: int = 10,
         lock_timeout: float | None = None,
         poll_interval: float = 0.05,
     ) -> None:
@@ -71,7 +79,6 @@ class TokenManager:
         self._clock = clock
         self._margin = margin
         self._refresh_limit = refresh_limit
-        self._grant_limit = grant_limit
         self._lock_timeout = lock_timeout or _longest_fetch(config)
         self._poll = poll_interval
         self._key = store_key(config)
@@ -138,9 +145,19 @@ class TokenManager:
                 compute=self._fetch,
                 lock_timeout=self._lock_timeout,
                 poll_interval=self._poll,
+                accept_while_waiting=lambda stored: self._still_valid(stored, rejected),
+                max_wait=self._config.timeout + self._config.connect_timeout,
             )
+        except LockWaitTimeout as exc:
+            raise BkashTimeoutError(
+                f"another worker has been fetching the bKash token for too long ({exc})",
+                operation=GRANT_TOKEN.name,
+                request_sent=False,
+            ) from None
         except BkashError as exc:
             self._last_failure = exc
+            if self._local is not None and self._local.id_token == rejected:
+                self._local = None  # never offer a token bKash refused again
             raise
         finally:
             self._fetches += 1
@@ -148,26 +165,38 @@ class TokenManager:
         self._local = record
         return record
 
+    def _still_valid(self, record: TokenRecord | None, rejected: str | None) -> TokenRecord | None:
+        """A token that has not expired yet, for callers waiting on another's refresh."""
+        if record is None or record.id_token == rejected:
+            return None
+        return record if record.expires_at - STILL_VALID > self._clock() else None
+
     def _fetch(self, previous: TokenRecord | None) -> Flow[TokenRecord]:
         now = self._clock()
         refreshes = _within_hour(previous.refreshed_at if previous else (), now)
         grants = _within_hour(previous.granted_at if previous else (), now)
         credentials = {"app_key": self._config.app_key, "app_secret": self._config.app_secret}
         if previous is not None and previous.refresh_token and len(refreshes) < self._refresh_limit:
+            # recorded before it is sent: a refresh whose answer is lost still counts for bKash
             refreshes = (*refreshes, now)
+            previous = attrs.evolve(previous, refreshed_at=refreshes, granted_at=grants)
+            yield Blocking(partial(self._store.save, self._key, previous))
             try:
                 reply = yield from self._call(
                     REFRESH_TOKEN, {**credentials, "refresh_token": previous.refresh_token}
                 )
-            except BkashAPIError:
+            except BkashError:
                 self.stats.failed_refreshes += 1
+                if self._still_valid(previous, None) is not None:
+                    return previous  # keep the current token; refresh again later
             else:
                 self.stats.refreshes += 1
                 return _record(reply, now, refreshes, grants, previous.refresh_token)
-        if len(grants) >= self._grant_limit:
+        wait = _grant_delay(grants, now)
+        if wait > 0:
             raise AuthenticationError(
-                f"{len(grants)} token grants in the last hour already; not granting again "
-                "(bKash rejects every token: check the app key and credentials)"
+                f"{len(grants)} token grants in the last hour; the next may be made in "
+                f"{wait:.0f} s (bKash keeps refusing the token: check the app key and credentials)"
             )
         reply = yield from self._call(GRANT_TOKEN, credentials)
         self.stats.grants += 1
@@ -176,6 +205,14 @@ class TokenManager:
 
 def _within_hour(times: tuple[float, ...], now: float) -> tuple[float, ...]:
     return tuple(t for t in times if now - t < REFRESH_WINDOW)
+
+
+def _grant_delay(grants: tuple[float, ...], now: float) -> float:
+    """Seconds until another grant may be made: two an hour freely, then doubling spacing."""
+    if len(grants) < FREE_GRANTS:
+        return 0.0
+    spacing = min(MAX_GRANT_SPACING, 2.0 ** (len(grants) - FREE_GRANTS))
+    return max(0.0, grants[-1] + spacing - now)
 
 
 def _longest_fetch(config: BkashConfig) -> float:

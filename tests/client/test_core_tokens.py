@@ -10,8 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from bkash_sdk import AuthenticationError
+from bkash_sdk import AuthenticationError, BkashTimeoutError, InMemoryTokenStore
 from bkash_sdk._operations import QUERY_PAYMENT
+from bkash_sdk._tokens import store_key
 from tests import canaries
 from tests.client.stub import StubBkash, async_client, ok, sync_client, token_body
 
@@ -269,3 +270,64 @@ def test_a_lost_refresh_answer_is_not_sent_again() -> None:
         client._call(QUERY_PAYMENT, query_body())
     assert stub.counts["token/refresh"] == 1  # it counts against bKash's hourly limit
     assert stub.counts["token/grant"] == 2
+
+
+def test_a_refresh_whose_answer_is_lost_counts_and_the_current_token_is_kept() -> None:
+    stub, clock = StubBkash(), Clock()
+
+    def lost(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("no answer", request=request)
+
+    stub.routes["token/refresh"] = lost
+    with sync_client(stub, clock=clock) as client:
+        client._call(QUERY_PAYMENT, query_body())
+        clock.now += 3600 - 200  # inside the refresh margin, 200 s of life left
+        for _ in range(6):
+            client._call(QUERY_PAYMENT, query_body())
+    assert stub.counts["token/refresh"] == 2  # the hourly limit holds although both were lost
+    assert stub.counts["token/grant"] == 2
+    assert stub.counts["payment/status"] == 7
+
+
+def test_grants_are_spaced_out_not_refused_for_the_hour() -> None:
+    stub, clock = StubBkash(), Clock()
+    stub.routes["payment/status"] = lambda _: httpx.Response(401, json={"message": "Unauthorized"})
+    with sync_client(stub, clock=clock) as client:
+        for _ in range(10):
+            with pytest.raises(AuthenticationError):
+                client._call(QUERY_PAYMENT, query_body())
+        grants = stub.counts["token/grant"]
+        assert grants <= 3  # two free grants, then spacing
+        del stub.routes["payment/status"]  # bKash accepts tokens again
+        clock.now += 300  # the longest spacing
+        client._call(QUERY_PAYMENT, query_body())
+    assert stub.counts["token/grant"] == grants + 1
+
+
+def test_waiters_use_a_still_valid_token_while_another_worker_refreshes() -> None:
+    stub, clock = StubBkash(), Clock()
+    store = InMemoryTokenStore()
+    with sync_client(stub, clock=clock, token_store=store) as first:
+        first._call(QUERY_PAYMENT, query_body())
+    clock.now += 3600 - 200  # due for a refresh, still valid
+    key = store_key(first.config)
+    assert store.acquire(key, "busy-worker", 600)  # another worker is refreshing
+    with sync_client(stub, clock=clock, token_store=store) as second:
+        started = time.monotonic()
+        second._call(QUERY_PAYMENT, query_body())
+    assert time.monotonic() - started < 1
+    assert stub.token_calls == 1
+
+
+def test_waiting_for_a_stuck_worker_is_bounded() -> None:
+    stub, clock = StubBkash(), Clock()
+    store = InMemoryTokenStore()
+    settings = {"timeout": 0.3, "connect_timeout": 0.2}
+    with sync_client(stub, clock=clock, token_store=store, settings=settings) as client:
+        assert store.acquire(store_key(client.config), "stuck-worker", 600)
+        started = time.monotonic()
+        with pytest.raises(BkashTimeoutError) as caught:
+            client._call(QUERY_PAYMENT, query_body())
+    assert 0.4 <= time.monotonic() - started < 3
+    assert caught.value.request_sent is False
+    assert stub.token_calls == 0
