@@ -5,6 +5,10 @@ own, modelled on Standard Webhooks: ``v1,<base64 HMAC-SHA256>`` over ``"<referen
 (the reference is the merchant invoice number), carried as query parameters. bKash keeps
 every parameter of the callback URL when it redirects, so they come back with the callback.
 The public home of these helpers is :mod:`bkash_sdk.webhooks.callbacks`.
+
+Secrets are held as :class:`~bkash_sdk._masking.Secret` from the top of every public function,
+and the raw key bytes exist only inside :func:`_digest`, so no frame captured in a traceback
+shows them.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import attrs
 
 from ._exceptions import BkashValidationError, ConfigurationError, SignatureVerificationError
+from ._masking import Secret
 
 REFERENCE_PARAM = "bk_ref"
 TIMESTAMP_PARAM = "bk_ts"
@@ -43,24 +48,37 @@ class VerifiedCallback:
     """When the URL was signed (seconds since the epoch)."""
 
 
-def _key(secret: str) -> bytes:
+def _conceal(secret: str) -> str:
+    return Secret(secret) if isinstance(secret, str) else secret
+
+
+def conceal_secrets(secrets: str | Sequence[str]) -> tuple[str, ...]:
+    """``secrets`` as a tuple of :class:`~bkash_sdk._masking.Secret` (values that are not
+    strings are kept, to be refused where they are used)."""
+    return (_conceal(secrets),) if isinstance(secrets, str) else tuple(map(_conceal, secrets))
+
+
+def _check(secret: str) -> None:
     if not isinstance(secret, str) or not secret:
         raise ConfigurationError("a callback signing secret must be a non-empty string")
-    return secret.encode("utf-8")
 
 
 def _utf8(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
-def _digest(key: bytes, reference: str, timestamp: str) -> bytes:
-    message = _utf8(f"{reference}.{timestamp}")
-    return hmac.new(key, message, hashlib.sha256).digest()
+def _digest(secret: str, reference: str, timestamp: str) -> bytes:
+    """The HMAC-SHA256; the key bytes never outlive this call."""
+    return hmac.new(
+        secret.encode("utf-8"), _utf8(f"{reference}.{timestamp}"), hashlib.sha256
+    ).digest()
 
 
 def callback_signature(reference: str, timestamp: int, secret: str) -> str:
     """The ``bk_sig`` value for ``reference`` signed at ``timestamp`` with ``secret``."""
-    digest = _digest(_key(secret), reference, str(timestamp))
+    secret = _conceal(secret)
+    _check(secret)
+    digest = _digest(secret, reference, str(timestamp))
     return f"{_VERSION},{base64.b64encode(digest).decode('ascii')}"
 
 
@@ -71,6 +89,7 @@ def sign_callback_url(
 
     ``timestamp`` defaults to now (whole seconds since the epoch).
     """
+    secret = _conceal(secret)
     parts = urlsplit(url)
     present = {name.split("=", 1)[0] for name in parts.query.split("&")}
     if present.intersection(SIGNED_PARAMS):
@@ -127,15 +146,17 @@ def verify_callback(
     more than ``tolerance`` seconds ago (or in the future), or its reference is not
     ``reference``.
     """
-    keys = [_key(secrets)] if isinstance(secrets, str) else [_key(s) for s in secrets]
-    if not keys:
+    secrets = conceal_secrets(secrets)
+    if not secrets:
         raise ConfigurationError("verify_callback needs at least one secret")
+    for secret in secrets:
+        _check(secret)
     signed_reference = _param(params, REFERENCE_PARAM)
     stamp = _param(params, TIMESTAMP_PARAM)
     signatures = _param(params, SIGNATURE_PARAM)
     if not (stamp.isascii() and stamp.isdigit()) or len(stamp) > _MAX_TIMESTAMP_DIGITS:
         raise SignatureVerificationError("the callback timestamp is malformed")
-    if not _matches(signatures, [_digest(key, signed_reference, stamp) for key in keys]):
+    if not _matches(signatures, [_digest(s, signed_reference, stamp) for s in secrets]):
         raise SignatureVerificationError("the callback signature does not match")
     signed_at = int(stamp)
     current = time.time() if now is None else now

@@ -16,6 +16,7 @@ import httpx
 
 from bkash_sdk.testing import PUBLIC_SANDBOX_CREDENTIALS, Credentials
 from tests import canaries
+from tests.conftest import find_leaks
 
 _SCRIPT = shutil.which("bkash-sdk", path=str(Path(sys.executable).parent)) or shutil.which(
     "bkash-sdk"
@@ -24,7 +25,6 @@ COMMAND = [_SCRIPT] if _SCRIPT else [sys.executable, "-m", "bkash_sdk.cli"]
 CANARY = Credentials(**canaries.CREDENTIALS)
 TEST_WALLET = "01770618575"
 CALLBACK_URL = "https://shop.example/bkash/callback"
-_TOKEN_SHAPED = re.compile(r"eyJ[A-Za-z0-9_-]{8,}")
 _FULL_WALLET = re.compile(r"(?<![0-9])(?:88)?01[3-9][0-9]{8}(?![0-9])")
 
 
@@ -63,10 +63,7 @@ def run(
 
 def leaks(text: str) -> list[str]:
     """Canary secrets, token-shaped strings and full wallet numbers present in ``text``."""
-    found = [s for s in (*canaries.SECRETS, *canaries.TOKENS) if s in text]
-    found += _TOKEN_SHAPED.findall(text)
-    found += _FULL_WALLET.findall(text)
-    return found
+    return find_leaks(text) + _FULL_WALLET.findall(text)
 
 
 def assert_clean_failure(result: subprocess.CompletedProcess[str], code: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+import traceback
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -22,6 +23,7 @@ from bkash_sdk.webhooks.callbacks import (
 )
 from tests import canaries
 from tests.client._wire import CALLBACK, PAYMENT_ID, Wire, body, created, executed
+from tests.conftest import find_leaks
 
 SECRET = canaries.WEBHOOK_SECRET
 OLD_SECRET = "CANARYwebhookSecret77aa12-old"
@@ -212,3 +214,62 @@ def test_finalize_accepts_rotated_secrets(flavour: str) -> None:
         wire.call(_finalize(params))
     outcome = wire.call(_finalize(params, callback_secrets=[SECRET, OLD_SECRET]))
     assert outcome.state is PaymentState.CONFIRMED
+
+
+# -- secrets in tracebacks -------------------------------------------------------------------
+
+
+def _with_locals(error: BaseException) -> str:
+    """The traceback from the first SDK frame on, with every frame's locals (the test's own
+    frames, which hold its plain secrets, are left out)."""
+    tb = error.__traceback__
+    while tb is not None and "bkash_sdk" not in tb.tb_frame.f_code.co_filename:
+        tb = tb.tb_next
+    assert tb is not None
+    rendered = traceback.TracebackException(type(error), error, tb, capture_locals=True)
+    return "".join(rendered.format())
+
+
+def _forged(reference: str = "INV-1") -> dict[str, str]:
+    params = signed(reference)
+    params["bk_sig"] = params["bk_sig"][:-2] + "A="
+    return params
+
+
+@pytest.mark.parametrize(
+    "secrets", [SECRET, [SECRET, OLD_SECRET], (OLD_SECRET,)], ids=["str", "list", "tuple"]
+)
+@pytest.mark.parametrize(
+    ("params", "now"), [(_forged(), NOW), (signed(), NOW + 2 * DEFAULT_TOLERANCE)]
+)
+def test_frame_locals_of_a_refused_callback_hold_no_secret(
+    secrets: str | list[str], params: dict[str, str], now: int
+) -> None:
+    with pytest.raises(SignatureVerificationError) as caught:
+        verify_callback(params, secrets, now=now)
+    rendered = _with_locals(caught.value)
+    assert "secrets = " in rendered  # the locals were captured...
+    assert find_leaks(rendered) == []  # ...and no secret is readable in them
+
+
+@pytest.mark.parametrize("configured", [True, False], ids=["webhook_secret", "callback_secrets"])
+def test_frame_locals_of_a_forged_callback_through_finalize_hold_no_secret(
+    flavour: str, configured: bool
+) -> None:
+    wire = Wire(flavour, clock=lambda: NOW, **({"webhook_secret": SECRET} if configured else {}))
+    options = {} if configured else {"callback_secrets": [SECRET, OLD_SECRET]}
+    params = {**_forged("INV-42-1"), "paymentID": PAYMENT_ID, "status": "success"}
+    with pytest.raises(SignatureVerificationError) as caught:
+        wire.call(_finalize(params, **options))
+    rendered = _with_locals(caught.value)
+    assert "callback_secrets = " in rendered
+    assert find_leaks(rendered) == []
+    assert wire.total_calls == 0
+
+
+def test_frame_locals_of_a_refused_signing_hold_no_secret() -> None:
+    with pytest.raises(ValueError, match="bk_ref") as caught:
+        sign_callback_url(CALLBACK + "?bk_ref=x", "INV-1", SECRET)
+    rendered = _with_locals(caught.value)
+    assert "secret = " in rendered
+    assert find_leaks(rendered) == []

@@ -13,7 +13,9 @@ import pytest
 from bkash_sdk import (
     AuthenticationError,
     BkashValidationError,
+    CheckoutRecord,
     FinalizeOutcome,
+    MemoryOutcomeStore,
     PaymentOutcomeUnknown,
     PaymentState,
 )
@@ -104,6 +106,24 @@ def test_a_field_bkash_left_out_is_unverifiable_not_a_refund(
     assert wire["query"].call_count == 0  # never a query after a normal execute answer
 
 
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ({"merchantInvoiceNumber": None, "amount": "1.00"}, "amount_mismatch"),
+        ({"merchantInvoiceNumber": None, "currency": "USD"}, "currency_mismatch"),
+        ({"amount": None, "merchantInvoiceNumber": "INV-OTHER"}, "invoice_mismatch"),
+        ({"amount": None, "currency": "USD"}, "currency_mismatch"),
+    ],
+)
+def test_a_missing_field_never_hides_a_mismatch(
+    wire: Wire, answer: dict[str, Any], reason: str
+) -> None:
+    wire["execute"].mock(return_value=executed(**answer))
+    outcome = wire.call(finalize(SUCCESS))
+    assert (outcome.state, outcome.reason) == (PaymentState.EXECUTED, reason)
+    assert outcome.needs_refund
+
+
 def test_a_missing_currency_is_bdt(wire: Wire) -> None:
     wire["execute"].mock(return_value=executed(currency=None))
     assert wire.call(finalize(SUCCESS)).state is PaymentState.CONFIRMED
@@ -137,14 +157,45 @@ def test_declined_execute_is_failed_with_a_reason(wire: Wire, code: str, reason:
     assert (wire["execute"].call_count, wire["query"].call_count) == (1, 0)
 
 
-def test_execute_before_approval_is_failed_after_one_query(wire: Wire) -> None:
+@pytest.mark.parametrize("code", ["2056", "2060"])
+def test_a_callback_before_approval_does_not_block_the_genuine_one(flavour: str, code: str) -> None:
+    clock = Clock()
+    wire = Wire(flavour, clock=clock)
+    wire["execute"].mock(return_value=business(code))
+    wire["query"].mock(return_value=queried(transactionStatus="Initiated", trxID=None))
+    early = wire.call(finalize(SUCCESS))
+    assert early == FinalizeOutcome(
+        PaymentState.FAILED, PAYMENT_ID, reason="not_approved", code=code
+    )
+    assert wire.call(finalize(SUCCESS)) == early  # shared while fresh: no new call
+    assert (wire["execute"].call_count, wire["query"].call_count) == (1, 1)
+
+    clock.now += 60  # the customer approves; their success callback executes
+    wire["execute"].mock(return_value=executed())
+    assert wire.call(finalize(SUCCESS)).state is PaymentState.CONFIRMED
+    assert (wire["execute"].call_count, wire["query"].call_count) == (2, 1)
+
+
+@pytest.mark.parametrize(("status", "reason"), [("failure", "failed"), ("cancel", "cancelled")])
+def test_failure_or_cancel_after_a_refusal_before_approval(
+    wire: Wire, status: str, reason: str
+) -> None:
     wire["execute"].mock(return_value=business("2056"))
     wire["query"].mock(return_value=queried(transactionStatus="Initiated", trxID=None))
-    outcome = wire.call(finalize(SUCCESS))
-    assert outcome == FinalizeOutcome(
-        PaymentState.FAILED, PAYMENT_ID, reason="not_approved", code="2056"
-    )
-    assert wire.call(finalize(SUCCESS)) == outcome
+    wire.call(finalize(SUCCESS))
+    outcome = wire.call(finalize({"paymentID": PAYMENT_ID, "status": status}))
+    assert outcome == FinalizeOutcome(PaymentState.FAILED, PAYMENT_ID, reason=reason)
+    assert (wire["execute"].call_count, wire["query"].call_count) == (1, 1)
+
+
+def test_a_state_refusal_after_payment_stays_settled(flavour: str) -> None:
+    clock = Clock()
+    wire = Wire(flavour, clock=clock)
+    wire["execute"].mock(return_value=business("2056"))
+    wire["query"].mock(return_value=queried())  # another execute of the payment completed it
+    assert wire.call(finalize(SUCCESS)).state is PaymentState.CONFIRMED
+    clock.now += 60
+    assert wire.call(finalize(SUCCESS)).state is PaymentState.CONFIRMED
     assert (wire["execute"].call_count, wire["query"].call_count) == (1, 1)
 
 
@@ -194,6 +245,61 @@ def test_unknown_outcome_is_not_final_and_later_only_queries(flavour: str) -> No
     outcome = wire.call(finalize(SUCCESS))
     assert outcome.state is PaymentState.CONFIRMED
     assert wire["execute"].call_count == 1
+
+
+def _closed_client(request: httpx.Request) -> httpx.Response:
+    raise RuntimeError("Cannot send a request, as the client has been closed.")
+
+
+def test_an_interrupted_finalize_is_resumed_by_the_next_one(wire: Wire) -> None:
+    wire["execute"].mock(side_effect=_closed_client)
+    with pytest.raises(RuntimeError):
+        wire.call(finalize(SUCCESS))
+    wire["execute"].mock(return_value=executed())
+    wire["query"].mock(return_value=queried(transactionStatus="Initiated", trxID=None))
+    outcome = wire.call(finalize(SUCCESS))
+    assert outcome.state is PaymentState.CONFIRMED
+    assert not outcome.reconciled
+    assert (wire["execute"].call_count, wire["query"].call_count) == (2, 1)
+    assert wire.call(finalize(SUCCESS)) == outcome
+    assert wire.calls == 3
+
+
+def test_an_interrupted_execute_that_went_through_is_adopted(wire: Wire) -> None:
+    wire["execute"].mock(side_effect=_closed_client)
+    with pytest.raises(RuntimeError):
+        wire.call(finalize(SUCCESS))
+    wire["query"].mock(return_value=queried())
+    outcome = wire.call(finalize(SUCCESS))
+    assert outcome.state is PaymentState.CONFIRMED
+    assert outcome.reconciled
+    assert (wire["execute"].call_count, wire["query"].call_count) == (1, 1)
+
+
+def test_a_crash_after_execute_was_sent_is_settled_by_the_repeat(flavour: str) -> None:
+    store = MemoryOutcomeStore()
+    store.save(PAYMENT_ID, CheckoutRecord(execute_sent=True))  # what the crashed worker left
+    wire = Wire(flavour, outcome_store=store)
+    answers = iter([queried(transactionStatus="Initiated", trxID=None), queried()])
+    wire["query"].mock(side_effect=lambda _: next(answers))
+    wire["execute"].mock(return_value=business("2062"))  # it had completed meanwhile
+    outcome = wire.call(finalize(SUCCESS))
+    assert outcome.state is PaymentState.CONFIRMED
+    assert outcome.reconciled
+    assert (wire["execute"].call_count, wire["query"].call_count) == (1, 2)
+
+
+def test_an_interrupted_finalize_whose_query_fails_is_unknown(wire: Wire) -> None:
+    wire["execute"].mock(side_effect=_closed_client)
+    with pytest.raises(RuntimeError):
+        wire.call(finalize(SUCCESS))
+    wire["query"].mock(side_effect=timeout)
+    with pytest.raises(PaymentOutcomeUnknown, match="interrupted"):
+        wire.call(finalize(SUCCESS))
+    wire["query"].mock(return_value=queried(transactionStatus="Initiated", trxID=None))
+    wire["execute"].mock(return_value=executed())
+    assert wire.call(finalize(SUCCESS)).state is PaymentState.CONFIRMED
+    assert wire["execute"].call_count == 2
 
 
 def test_refused_credentials_leave_the_payment_executable(wire: Wire) -> None:

@@ -26,7 +26,7 @@ from bkash_sdk import (
 )
 from bkash_sdk.models import PaymentExecution
 from tests import canaries
-from tests.client._wire import PAYMENT_ID, config, executed, ok, queried
+from tests.client._wire import PAYMENT_ID, business, config, executed, ok, queried
 from tests.services import REDIS_URL
 
 CALLBACK = {"paymentID": PAYMENT_ID, "status": "success"}
@@ -35,34 +35,47 @@ DELAY = 0.2
 
 
 class SlowBkash:
-    """Tokens, then slow execute (or whatever ``execute`` says) and query answers."""
+    """Tokens, then slow execute (or whatever ``execute`` says) and query answers.
 
-    def __init__(self, execute: str = "ok") -> None:
+    ``execute`` is ``ok``, ``timeout``, ``lost`` (query fails too) or a bKash code; the query
+    shows the payment completed when ``paid``, else still ``Initiated``.
+    """
+
+    def __init__(self, execute: str = "ok", *, paid: bool = True) -> None:
         self.execute = execute
+        self.paid = paid
         self.counts: Counter[str] = Counter()
+        self.executing = asyncio.Event()
         self._lock = threading.Lock()
 
-    def _answer(self, request: httpx.Request) -> httpx.Response:
+    def _count(self, request: httpx.Request) -> str:
         name = request.url.path.rsplit("/", 1)[-1]
         with self._lock:
             self.counts[name] += 1
+        return name
+
+    def _answer(self, name: str, request: httpx.Request) -> httpx.Response:
         if name == "grant":
             return ok(id_token=canaries.ID_TOKEN, expires_in=3600)
         if name == "execute" and self.execute == "ok":
             return executed()
-        if name == "execute":
+        if name == "execute" and self.execute.isdigit():
+            return business(self.execute)
+        if name == "execute" or self.execute == "lost":
             raise httpx.ReadTimeout("injected", request=request)
-        if self.execute == "lost":
-            raise httpx.ReadTimeout("injected", request=request)
-        return queried()
+        return queried() if self.paid else queried(transactionStatus="Initiated", trxID=None)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
+        name = self._count(request)
         time.sleep(DELAY)
-        return self._answer(request)
+        return self._answer(name, request)
 
     async def handle_async(self, request: httpx.Request) -> httpx.Response:
+        name = self._count(request)
+        if name == "execute":
+            self.executing.set()
         await asyncio.sleep(DELAY)
-        return self._answer(request)
+        return self._answer(name, request)
 
 
 def sync_client(bkash: SlowBkash, **options: Any) -> BkashClient:
@@ -125,6 +138,40 @@ def test_threads_share_one_unknown_outcome() -> None:
         results = list(pool.map(lambda _: finalize_sync(client), range(CALLERS)))
     assert (bkash.counts["execute"], bkash.counts["status"]) == (1, 1)
     assert all(isinstance(result, PaymentOutcomeUnknown) for result in results)
+
+
+async def test_a_cancelled_finalize_is_resumed_by_the_next_one() -> None:
+    bkash = SlowBkash(paid=False)
+    async with async_client(bkash) as client:
+        first = asyncio.create_task(finalize_async(client))
+        await bkash.executing.wait()
+        first.cancel()  # the browser disconnects while execute is in flight
+        with pytest.raises(asyncio.CancelledError):
+            await first
+        outcome = await finalize_async(client)
+    assert outcome.state is PaymentState.CONFIRMED
+    assert (bkash.counts["execute"], bkash.counts["status"]) == (2, 1)
+
+
+def test_threads_resume_an_interrupted_attempt_once() -> None:
+    store = MemoryOutcomeStore()
+    store.save(PAYMENT_ID, CheckoutRecord(execute_sent=True))  # left by an interrupted attempt
+    bkash = SlowBkash(paid=False)
+    with sync_client(bkash, outcome_store=store) as client, ThreadPoolExecutor(CALLERS) as pool:
+        outcomes = list(pool.map(lambda _: finalize_sync(client), range(CALLERS)))
+    assert (bkash.counts["execute"], bkash.counts["status"]) == (1, 1)
+    assert all(outcome == outcomes[0] for outcome in outcomes)
+    assert isinstance(outcomes[0], FinalizeOutcome)
+    assert outcomes[0].state is PaymentState.CONFIRMED
+
+
+async def test_coroutines_share_one_refusal_before_approval() -> None:
+    bkash = SlowBkash(execute="2056", paid=False)
+    async with async_client(bkash) as client:
+        outcomes = await asyncio.gather(*(finalize_async(client) for _ in range(CALLERS)))
+    assert (bkash.counts["execute"], bkash.counts["status"]) == (1, 1)
+    assert all(outcome == outcomes[0] for outcome in outcomes)
+    assert (outcomes[0].state, outcomes[0].reason) == (PaymentState.FAILED, "not_approved")
 
 
 def test_memory_store_shared_by_two_clients() -> None:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from .. import __version__
 from .._exceptions import BkashError
@@ -49,12 +51,23 @@ class _MaskedFormatter(logging.Formatter):
         return redact_text(super().format(record))
 
 
-def _enable_debug_logs() -> None:
-    handler = logging.StreamHandler()
+@contextmanager
+def _debug_logs(enabled: bool) -> Iterator[None]:
+    """Masked ``bkash_sdk`` logs on stderr for the duration of one command."""
+    if not enabled:
+        yield
+        return
+    handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_MaskedFormatter("%(levelname)s %(name)s: %(message)s"))
     logger = logging.getLogger("bkash_sdk")
+    level = logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,10 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "handler"):
         parser.print_help()
         return ExitCode.USAGE
-    if args.debug:
-        _enable_debug_logs()
     try:
-        return int(args.handler(args, console))
+        with _debug_logs(args.debug):
+            return int(args.handler(args, console))
     except KeyboardInterrupt:
         console.error("interrupted")
         return ExitCode.INTERRUPTED

@@ -98,21 +98,24 @@ def declined(payment_id: str, code: str) -> FinalizeOutcome:
 def mismatch(execution: PaymentExecution, expected: Expectation) -> tuple[str, bool] | None:
     """Which of invoice, currency and amount differ from the order (in that order), if any.
 
-    Returns the reason and whether the money should go back: a value bKash left out cannot be
-    checked (``*_unverifiable``, not refunded), one that differs is a mismatch (refunded).
-    A missing currency is BDT, the only currency bKash has.
+    Returns the reason and whether the money should go back. Every field is checked: one that
+    differs is a mismatch (refunded) even when another is missing; only when nothing differs
+    does a value bKash left out make the payment ``*_unverifiable`` (not refunded). A missing
+    currency is BDT, the only currency bKash has.
     """
     invoice = execution.merchant_invoice_number
+    currency = (execution.currency or BKASH_CURRENCY).strip().upper()
+    amount = execution.amount
+    if invoice is not None and invoice.strip() != expected.invoice:
+        return "invoice_mismatch", True
+    if currency != expected.currency:
+        return "currency_mismatch", True
+    if amount is not None and amount != expected.amount:
+        return "amount_mismatch", True
     if invoice is None:
         return "invoice_unverifiable", False
-    if invoice.strip() != expected.invoice:
-        return "invoice_mismatch", True
-    if (execution.currency or BKASH_CURRENCY).strip().upper() != expected.currency:
-        return "currency_mismatch", True
-    if execution.amount is None:
+    if amount is None:
         return "amount_unverifiable", False
-    if execution.amount != expected.amount:
-        return "amount_mismatch", True
     return None
 
 

@@ -1,7 +1,10 @@
 """Where ``checkout.finalize`` keeps what bKash said about each payment, one record per id.
 
-The record is written *before* execute is sent (``execute_sent``), so that no later attempt,
-in this process or another, ever sends execute again for that payment: it only queries.
+The record is written *before* execute is sent (``execute_sent``), so that a later attempt, in
+this process or another, queries instead of sending execute again. Only an attempt interrupted
+before execute's answer was recorded (``checked_at`` still ``None``) is resumed: one query, and
+execute again only if bKash shows nothing paid (execute is single-use at bKash, which answers a
+repeat "already completed").
 """
 
 from __future__ import annotations
@@ -23,22 +26,24 @@ class CheckoutRecord:
     """What is known about one payment's execution."""
 
     execute_sent: bool = False
-    """Execute may have reached bKash: later attempts only query."""
+    """Execute may have reached bKash: later attempts query first."""
     execution: PaymentExecution | None = None
     """bKash's execute answer, or the query answer adopted in its place."""
     decline_code: str | None = None
-    """The code of an execute that bKash refused (nothing moved)."""
+    """The code of an execute that bKash refused (nothing moved). With ``execute_sent=False``
+    bKash refused before anything could be paid: a later callback may execute again."""
     unknown: str | None = None
     """Why the result could not be established (set with ``PaymentOutcomeUnknown``)."""
     request_id: str | None = None
     checked_at: float | None = None
-    """When bKash was last asked (epoch seconds); ``None`` while execute is in flight."""
+    """When bKash was last asked (epoch seconds); ``None`` while execute is in flight, or after
+    an attempt that was interrupted before it recorded execute's answer."""
 
     @property
     def final(self) -> bool:
         """Whether nothing can change any more: declined, or the money moved or ended."""
         if self.decline_code is not None:
-            return True
+            return self.execute_sent
         status = None if self.execution is None else self.execution.transaction_status
         return status is not None and (status in MOVED or status in ENDED)
 
@@ -70,8 +75,8 @@ class MemoryOutcomeStore(MemoryStore[CheckoutRecord]):
 class RedisOutcomeStore(RedisStore[CheckoutRecord]):
     """Records shared through Redis by every worker and host (``bkash-sdk[redis]``).
 
-    A record that cannot be read back is taken as "execute may have been sent", so an
-    unreadable record can cause a query, never a second execute.
+    A record that cannot be read back is taken as an interrupted attempt: bKash is queried
+    before anything else, and execute is sent again only if nothing was paid.
     """
 
     namespace = "checkout"

@@ -4,6 +4,9 @@
 2. ``status=failure`` / ``cancel`` never call bKash.
 3. ``status=success`` executes once per payment id across every caller sharing the outcome
    store (:func:`~bkash_sdk._stores.single_flight`); an open answer is settled by one query.
+   An attempt interrupted before it recorded execute's answer is resumed by the next one: a
+   query, then execute only if nothing was paid. A state refusal with nothing paid (a callback
+   before the customer approved) is not final: a later callback may execute again.
 4. The answer is judged against the order: confirmed only if invoice, currency and amount match.
 """
 
@@ -14,7 +17,7 @@ from decimal import Decimal
 from functools import partial
 from typing import TypeGuard
 
-from .._checkout_signing import verify_callback
+from .._checkout_signing import conceal_secrets, verify_callback
 from .._exceptions import (
     AuthenticationError,
     BkashAPIError,
@@ -28,13 +31,15 @@ from .._stores import single_flight
 from .._validation import validate_amount, validate_id, validate_reference
 from ..models import PaymentExecution
 from ._base import AsyncRun, Context, SyncRun
-from ._outcome import Expectation, FinalizeOutcome, PaymentState, declined, judge
+from ._outcome import ENDED, MOVED, Expectation, FinalizeOutcome, PaymentState, declined, judge
 from ._outcome_store import CheckoutRecord, OutcomeStore
+from ._reconcile import describe, is_state_refusal
 from .payments import execute_flow, query_flow
 
 CALLBACK_STATUSES = ("success", "failure", "cancel")
 RECHECK_INTERVAL = 5.0
-"""Seconds during which an unsettled result is shared with concurrent callers as is."""
+"""Seconds during which an unsettled result (pending, unknown, or a refusal before anything
+was paid) is shared with concurrent callers as is."""
 _NOT_PAID = {"failure": "failed", "cancel": "cancelled"}
 
 
@@ -89,7 +94,10 @@ def finalize_flow(
     expected_currency: str,
     callback_secrets: Sequence[str] | None,
 ) -> Flow[FinalizeOutcome]:
-    """Verify, then settle the callback's payment (see the module docstring)."""
+    """Verify, then settle the callback's payment (see the module docstring).
+
+    The public methods pass ``callback_secrets`` already concealed (see ``conceal_secrets``).
+    """
     if not isinstance(params, Mapping):
         raise BkashValidationError(
             "callback_params must be the callback's query parameters as a mapping",
@@ -113,11 +121,16 @@ def finalize_flow(
         if stored is None or stored.final:
             return stored
         fresh = stored.checked_at is not None and ctx.clock() - stored.checked_at < RECHECK_INTERVAL
-        return stored if stored.execute_sent and fresh else None
+        return stored if fresh else None
 
     def compute(current: CheckoutRecord | None) -> Flow[CheckoutRecord]:
+        # runs under the lock: a record still in flight belongs to an interrupted attempt
         if current is not None and current.execute_sent:
-            return (yield from _query(ctx, payment_id))
+            if current.checked_at is not None:
+                return (yield from _query(ctx, payment_id))
+            settled = yield from _resume(ctx, payment_id)
+            if settled is not None:
+                return settled
         yield Blocking(partial(store.save, payment_id, CheckoutRecord(execute_sent=True)))
         return (yield from _execute(ctx, store, payment_id))
 
@@ -144,8 +157,10 @@ def _execute(ctx: Context, store: OutcomeStore, payment_id: str) -> Flow[Checkou
         )
     except BkashError as error:
         if _reached_payment(error):
+            # a state refusal gets here only after a query showed nothing paid: bKash refused
+            # before anything could be paid, and a later callback may execute again
             return CheckoutRecord(
-                execute_sent=True,
+                execute_sent=not is_state_refusal(EXECUTE_PAYMENT, error),
                 decline_code=error.code,
                 request_id=error.request_id,
                 checked_at=ctx.clock(),
@@ -181,6 +196,25 @@ def _query(ctx: Context, payment_id: str) -> Flow[CheckoutRecord]:
     return CheckoutRecord(execute_sent=True, execution=execution, checked_at=ctx.clock())
 
 
+def _resume(ctx: Context, payment_id: str) -> Flow[CheckoutRecord | None]:
+    """After an interrupted attempt: the payment as bKash shows it if it was executed or ended,
+    else ``None`` (execute again: bKash answers a repeat "already completed")."""
+    try:
+        status = yield from query_flow(ctx, payment_id)
+    except BkashError as error:
+        raise PaymentOutcomeUnknown(
+            f"an earlier execute of {payment_id} was interrupted and querying it failed with "
+            f"{describe(error)}; call finalize again later",
+            payment_id=payment_id,
+            operation="checkout.finalize",
+            request_id=error.request_id,
+        ) from error
+    if status.trx_id is None and status.transaction_status not in MOVED | ENDED:
+        return None
+    execution = PaymentExecution.from_status(status)
+    return CheckoutRecord(execute_sent=True, execution=execution, checked_at=ctx.clock())
+
+
 class Checkout:
     """``client.checkout``: settle the callback of a payment created with ``payments.create``."""
 
@@ -204,6 +238,8 @@ class Checkout:
         return the same outcome. ``callback_secrets`` overrides the configured
         ``webhook_secret`` (list the current secret first while rotating).
         """
+        if callback_secrets is not None:
+            callback_secrets = conceal_secrets(callback_secrets)
         return self._run(
             finalize_flow(
                 self._ctx,
@@ -235,6 +271,8 @@ class AsyncCheckout:
         callback_secrets: Sequence[str] | None = None,
     ) -> FinalizeOutcome:
         """Settle the payment named by bKash's callback; see :meth:`Checkout.finalize`."""
+        if callback_secrets is not None:
+            callback_secrets = conceal_secrets(callback_secrets)
         return await self._run(
             finalize_flow(
                 self._ctx,

@@ -4,9 +4,8 @@ A refund is never sent twice. When its answer is open (timeout, 5xx, an unreadab
 or says the transaction was already reversed, the SDK asks refund status once and adopts the
 matching refund record: the only record of the requested amount that completed at most
 :data:`CLOCK_SKEW` seconds before the request was sent (or later); an earlier refund of the
-same amount is never mistaken for it. With v1 (one refund per transaction, replays answer
-the same record) the single record is the answer. No such record, or several, raise
-:class:`~bkash_sdk.PaymentOutcomeUnknown`.
+same amount is never mistaken for it, with v1 as with v2 (an older v1 record is not this
+refund's answer). No such record, or several, raise :class:`~bkash_sdk.PaymentOutcomeUnknown`.
 """
 
 from __future__ import annotations
@@ -78,8 +77,7 @@ def create_flow(
             status = yield from status_flow(ctx, payment_id=payment_id, trx_id=trx_id, api=version)
         except BkashError as follow_up:
             raise outcome_unknown(operation, payment_id, error, follow_up) from follow_up
-        since = float("-inf") if version == "v1" else sent_at - CLOCK_SKEW
-        match = matching_refund(status, value, since)
+        match = matching_refund(status, value, sent_at - CLOCK_SKEW)
         if match is None:
             raise PaymentOutcomeUnknown(
                 f"the result of {operation.name} for {payment_id} is unknown: it failed with "
