@@ -2,7 +2,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [ ! -x .venv/bin/python ]; then
-    python="$(command -v python3.11 || command -v python3)"
+    python="$(command -v python3.11 || command -v python3 || true)"
+    if [ -z "$python" ] || ! "$python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+        echo "bkash-sdk needs Python 3.11 (python3.11 or python3 on PATH)" >&2
+        exit 1
+    fi
     "$python" -m venv .venv
 fi
 pip_install() {

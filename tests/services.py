@@ -1,4 +1,4 @@
-"""Access to the real services some tests need (Redis, PostgreSQL).
+"""Access to the real services some tests need (Redis).
 
 A missing service skips the test with a reason, unless ``BKASH_REQUIRE_SERVICES=1`` (set by
 ``.ci/run``), which turns the skip into a failure.
@@ -10,6 +10,7 @@ import os
 import socket
 import uuid
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -35,8 +36,10 @@ def _reachable(host: str, port: int) -> bool:
 def redis_prefix() -> Iterator[str]:
     """A unique key prefix on the real Redis; its keys are deleted afterwards."""
     redis = pytest.importorskip("redis")
-    if not _reachable("127.0.0.1", 6379):
-        unavailable("Redis is not running on 127.0.0.1:6379")
+    where = urlsplit(REDIS_URL)
+    host, port = where.hostname or "127.0.0.1", where.port or 6379
+    if not _reachable(host, port):
+        unavailable(f"Redis is not running on {host}:{port} (BKASH_TEST_REDIS_URL)")
     prefix = f"bkash-sdk-test:{uuid.uuid4().hex}:"
     yield prefix
     client = redis.Redis.from_url(REDIS_URL)

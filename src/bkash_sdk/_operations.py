@@ -47,10 +47,6 @@ class Operation:
     api: Api = Api.V1
     auth: Auth = Auth.TOKEN
 
-    @property
-    def idempotent(self) -> bool:
-        return self.retry is Retry.SAFE
-
 
 GRANT_TOKEN = Operation(
     "token.grant", "/tokenized/checkout/token/grant", Retry.SAFE, auth=Auth.CREDENTIALS

@@ -13,7 +13,7 @@ from bkash_sdk.testing import PUBLIC_SANDBOX_CREDENTIALS, FakeBkash
 from ._harness import CANARY, assert_clean_failure, environment, leaks, run
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def base_url() -> Iterator[str]:
     fake = FakeBkash(credentials=[CANARY], public_sandbox_credentials=False)
     with fake.serve() as server:

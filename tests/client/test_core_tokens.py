@@ -315,7 +315,7 @@ def test_waiters_use_a_still_valid_token_while_another_worker_refreshes() -> Non
     with sync_client(stub, clock=clock, token_store=store) as second:
         started = time.monotonic()
         second._call(QUERY_PAYMENT, query_body())
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 2  # not the 600 s the busy worker's lock could last
     assert stub.token_calls == 1
 
 

@@ -8,6 +8,7 @@ import uuid
 from decimal import Decimal
 
 from ._args import Commands
+from ._exit import ExitCode
 from ._flow import CheckoutFlow, FlowResult
 from ._output import Console
 from ._target import open_target
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     finally:
         target.close()
     print_summary(console, result)
-    return 0
+    return ExitCode.OK
 
 
 def print_summary(console: Console, result: FlowResult) -> None:

@@ -148,4 +148,4 @@ def run(args: argparse.Namespace, console: Console) -> int:
         http.close()
     _report(console, "ok", "token granted by bKash and accepted on a read-only API call")
     console.line("healthy: the SDK can talk to bKash with these settings")
-    return 0
+    return ExitCode.OK

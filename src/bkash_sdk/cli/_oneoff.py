@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from .._client import BkashClient
 from ._args import Commands, amount, callback_url
+from ._exit import ExitCode
 from ._output import Console
 from ._target import configured_client, token_store
 
@@ -65,7 +66,7 @@ def _runner(title: str, call: Call) -> Callable[[argparse.Namespace, Console], i
             console.json(result)
         else:
             show(console, title, result)
-        return 0
+        return ExitCode.OK
 
     return run
 

@@ -71,7 +71,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         server.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    return 0
+    return ExitCode.OK
 
 
 def _banner(console: Console, server: SandboxServer, extra_credentials: bool) -> None:

@@ -105,7 +105,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     }
     _write(json_path, md_path, build(recorder.exchanges, header, outcome))
     console.line(f"transcript written: {json_path} and {md_path}")
-    return 0
+    return ExitCode.OK
 
 
 def _write(json_path: Path, md_path: Path, document: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import attrs
 
-from ._wire import with_query
+from ._wire import CALLBACK_API_VERSION, with_query
 
 
 class Stage(enum.Enum):
@@ -86,7 +86,7 @@ class Payment:
         params = [("paymentID", self.payment_id), ("status", status)]
         params.append(("signature", self.signature))
         if redirect:
-            params.append(("apiVersion", "1.2.0-beta/"))
+            params.append(("apiVersion", CALLBACK_API_VERSION))
         return with_query(self.callback_url, params)
 
     def refunded(self) -> Decimal:
