@@ -79,7 +79,7 @@ class TokenManager:
         self._clock = clock
         self._margin = margin
         self._refresh_limit = refresh_limit
-        self._lock_timeout = lock_timeout or _longest_fetch(config)
+        self._lock_timeout = lock_timeout or longest_fetch(config)
         self._poll = poll_interval
         self._key = store_key(config)
         self._local: TokenRecord | None = None
@@ -192,15 +192,27 @@ class TokenManager:
             else:
                 self.stats.refreshes += 1
                 return _record(reply, now, refreshes, grants, previous.refresh_token)
+        current = self._still_valid(previous, None)
         wait = _grant_delay(grants, now)
         if wait > 0:
+            if current is not None:
+                return current
             raise AuthenticationError(
                 f"{len(grants)} token grants in the last hour; the next may be made in "
                 f"{wait:.0f} s (bKash keeps refusing the token: check the app key and credentials)"
             )
-        reply = yield from self._call(GRANT_TOKEN, credentials)
+        grants = (*grants, now)
+        if previous is not None:  # recorded before it is sent, like a refresh
+            previous = attrs.evolve(previous, refreshed_at=refreshes, granted_at=grants)
+            yield Blocking(partial(self._store.save, self._key, previous))
+        try:
+            reply = yield from self._call(GRANT_TOKEN, credentials)
+        except BkashError:
+            if current is not None:
+                return previous or current  # keep the current token; try again later
+            raise
         self.stats.grants += 1
-        return _record(reply, now, refreshes, (*grants, now), None)
+        return _record(reply, now, refreshes, grants, None)
 
 
 def _within_hour(times: tuple[float, ...], now: float) -> tuple[float, ...]:
@@ -215,7 +227,7 @@ def _grant_delay(grants: tuple[float, ...], now: float) -> float:
     return max(0.0, grants[-1] + spacing - now)
 
 
-def _longest_fetch(config: BkashConfig) -> float:
+def longest_fetch(config: BkashConfig) -> float:
     """How long one token fetch may take with every retry: the shared lock outlives it."""
     attempts = config.max_retries + 1
     per_attempt = config.timeout + config.connect_timeout + BACKOFF_ALLOWANCE

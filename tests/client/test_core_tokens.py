@@ -331,3 +331,20 @@ def test_waiting_for_a_stuck_worker_is_bounded() -> None:
     assert 0.4 <= time.monotonic() - started < 3
     assert caught.value.request_sent is False
     assert stub.token_calls == 0
+
+
+def test_a_still_valid_token_is_kept_while_bkash_cannot_issue_a_new_one() -> None:
+    stub, clock = StubBkash(), Clock()
+    with sync_client(stub, clock=clock) as client:
+        client._call(QUERY_PAYMENT, query_body())
+
+        def lost(request: httpx.Request) -> httpx.Response:
+            raise httpx.ReadTimeout("no answer", request=request)
+
+        stub.routes["token/refresh"] = stub.routes["token/grant"] = lost
+        clock.now += 3600 - 200  # due for renewal, 200 s of life left
+        for _ in range(10):
+            client._call(QUERY_PAYMENT, query_body())  # served with the current token
+    assert stub.counts["token/refresh"] == 2
+    assert stub.counts["token/grant"] <= 1 + 3  # the first grant, then one retried attempt
+    assert stub.counts["payment/status"] == 11

@@ -38,6 +38,8 @@ class CheckoutRecord:
     checked_at: float | None = None
     """When bKash was last asked (epoch seconds); ``None`` while execute is in flight, or after
     an attempt that was interrupted before it recorded execute's answer."""
+    sent_at: float | None = None
+    """When the attempt in flight marked execute as sent (epoch seconds)."""
 
     @property
     def final(self) -> bool:
@@ -98,6 +100,7 @@ class RedisOutcomeStore(RedisStore[CheckoutRecord]):
                 unknown=data.get("unknown"),
                 request_id=data.get("request_id"),
                 checked_at=data.get("checked_at"),
+                sent_at=data.get("sent_at"),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return CheckoutRecord(execute_sent=True)

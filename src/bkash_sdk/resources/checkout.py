@@ -18,6 +18,7 @@ from functools import partial
 from typing import TypeGuard
 
 from .._checkout_signing import conceal_secrets, verify_callback
+from .._config import BkashConfig
 from .._exceptions import (
     AuthenticationError,
     BkashAPIError,
@@ -28,6 +29,7 @@ from .._exceptions import (
 from .._operations import EXECUTE_PAYMENT
 from .._pipeline import Blocking, Flow
 from .._stores import single_flight
+from .._tokens import BACKOFF_ALLOWANCE, longest_fetch
 from .._validation import validate_amount, validate_id, validate_reference
 from ..models import PaymentExecution
 from ._base import AsyncRun, Context, SyncRun
@@ -124,28 +126,49 @@ def finalize_flow(
         return stored if fresh else None
 
     def compute(current: CheckoutRecord | None) -> Flow[CheckoutRecord]:
-        # runs under the lock: a record still in flight belongs to an interrupted attempt
+        # runs under the lock: a record still in flight past the longest an attempt can take
+        # belongs to an interrupted attempt; younger, its holder may still be at work
         if current is not None and current.execute_sent:
-            if current.checked_at is not None:
+            if current.checked_at is not None or not _abandoned(ctx, current):
                 return (yield from _query(ctx, payment_id))
             settled = yield from _resume(ctx, payment_id)
             if settled is not None:
                 return settled
-        yield Blocking(partial(store.save, payment_id, CheckoutRecord(execute_sent=True)))
-        return (yield from _execute(ctx, store, payment_id))
+        marker = CheckoutRecord(execute_sent=True, sent_at=ctx.clock())
+        yield Blocking(partial(store.save, payment_id, marker))
+        try:
+            return (yield from _execute(ctx, store, payment_id, current))
+        except GeneratorExit:  # abandoned here (a cancelled task): the next call resumes it
+            store.save(payment_id, CheckoutRecord(execute_sent=True))
+            raise
 
-    config = ctx.config
     record = yield from single_flight(
         store,
         payment_id,
         accept=accept,
         compute=compute,
-        lock_timeout=config.timeout * (config.max_retries + 2) + 5,
+        lock_timeout=longest_attempt(ctx.config),
     )
     return settle(payment_id, record, expected)
 
 
-def _execute(ctx: Context, store: OutcomeStore, payment_id: str) -> Flow[CheckoutRecord]:
+def longest_attempt(config: BkashConfig) -> float:
+    """How long one finalize attempt may take: token fetches, execute and its query."""
+    attempts = config.max_retries + 1
+    one_call = config.timeout + config.connect_timeout + BACKOFF_ALLOWANCE
+    return 2 * longest_fetch(config) + 2 * attempts * one_call + 10.0
+
+
+def _abandoned(ctx: Context, record: CheckoutRecord) -> bool:
+    """Whether the attempt that marked execute as sent can no longer be at work."""
+    started = record.sent_at
+    return started is None or ctx.clock() - started > longest_attempt(ctx.config)
+
+
+def _execute(
+    ctx: Context, store: OutcomeStore, payment_id: str, earlier: CheckoutRecord | None
+) -> Flow[CheckoutRecord]:
+    """Execute once; ``earlier`` is the record of an interrupted attempt this one resumes."""
     try:
         execution = yield from execute_flow(ctx, payment_id)
     except PaymentOutcomeUnknown as error:
@@ -165,9 +188,10 @@ def _execute(ctx: Context, store: OutcomeStore, payment_id: str) -> Flow[Checkou
                 request_id=error.request_id,
                 checked_at=ctx.clock(),
             )
-        # nothing happened at bKash (no connection, no token, refused at the gateway):
-        # a later finalize may execute
-        yield Blocking(partial(store.save, payment_id, CheckoutRecord()))
+        # this execute never reached bKash (no connection, no token, refused at the gateway):
+        # a later finalize may execute; an interrupted earlier attempt's mark is kept
+        reset = earlier if earlier is not None and earlier.execute_sent else CheckoutRecord()
+        yield Blocking(partial(store.save, payment_id, reset))
         raise
     return CheckoutRecord(execute_sent=True, execution=execution, checked_at=ctx.clock())
 
