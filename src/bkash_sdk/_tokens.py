@@ -202,14 +202,18 @@ class TokenManager:
                 f"{wait:.0f} s (bKash keeps refusing the token: check the app key and credentials)"
             )
         grants = (*grants, now)
-        if previous is not None:  # recorded before it is sent, like a refresh
-            previous = attrs.evolve(previous, refreshed_at=refreshes, granted_at=grants)
-            yield Blocking(partial(self._store.save, self._key, previous))
+        # recorded before it is sent, like a refresh (on a cold start, in an expired record)
+        previous = (
+            attrs.evolve(previous, refreshed_at=refreshes, granted_at=grants)
+            if previous is not None
+            else TokenRecord(id_token="", refresh_token=None, expires_at=0.0, granted_at=grants)
+        )
+        yield Blocking(partial(self._store.save, self._key, previous))
         try:
             reply = yield from self._call(GRANT_TOKEN, credentials)
         except BkashError:
             if current is not None:
-                return previous or current  # keep the current token; try again later
+                return previous  # keep the current token; try again later
             raise
         self.stats.grants += 1
         return _record(reply, now, refreshes, grants, None)

@@ -268,6 +268,9 @@ def test_an_attempt_that_may_still_be_at_work_is_only_queried(flavour: str) -> N
     clock.now += 60  # its holder's lock may have expired while it still works
     assert wire.call(finalize(SUCCESS)).state is PaymentState.PENDING
     assert (wire["execute"].call_count, wire["query"].call_count) == (1, 1)
+    clock.now += 3600  # and once it cannot be at work any more, it is resumed
+    assert wire.call(finalize(SUCCESS)).state is PaymentState.CONFIRMED
+    assert (wire["execute"].call_count, wire["query"].call_count) == (2, 2)
 
 
 def test_an_interrupted_finalize_is_resumed_by_the_next_one(flavour: str) -> None:

@@ -140,17 +140,22 @@ def test_threads_share_one_unknown_outcome() -> None:
     assert all(isinstance(result, PaymentOutcomeUnknown) for result in results)
 
 
-async def test_a_cancelled_finalize_is_resumed_by_the_next_one() -> None:
+async def test_a_cancelled_finalize_is_resumed_once_it_cannot_be_at_work() -> None:
     bkash = SlowBkash(paid=False)
-    async with async_client(bkash) as client:
+    now = [time.time()]
+    async with async_client(bkash, clock=lambda: now[0]) as client:
         first = asyncio.create_task(finalize_async(client))
         await bkash.executing.wait()
         first.cancel()  # the browser disconnects while execute is in flight
         with pytest.raises(asyncio.CancelledError):
             await first
+        soon = await finalize_async(client)  # bKash may still be working on that execute
+        assert soon.state is PaymentState.PENDING
+        assert (bkash.counts["execute"], bkash.counts["status"]) == (1, 1)
+        now[0] += 3600  # longer than any attempt can take
         outcome = await finalize_async(client)
     assert outcome.state is PaymentState.CONFIRMED
-    assert (bkash.counts["execute"], bkash.counts["status"]) == (2, 1)
+    assert (bkash.counts["execute"], bkash.counts["status"]) == (2, 2)
 
 
 def test_threads_resume_an_interrupted_attempt_once() -> None:
@@ -242,3 +247,9 @@ def test_unreadable_redis_record_means_execute_may_have_been_sent() -> None:
     assert store.decode(json.dumps({"execute_sent": False, "execution": 5})) == CheckoutRecord(
         execute_sent=True
     )
+
+
+def test_an_unreadable_time_in_a_redis_record_counts_as_an_interrupted_attempt() -> None:
+    store = RedisOutcomeStore(url=REDIS_URL)
+    raw = json.dumps({"execute_sent": True, "sent_at": "soon", "checked_at": None})
+    assert store.decode(raw) == CheckoutRecord(execute_sent=True)

@@ -348,3 +348,19 @@ def test_a_still_valid_token_is_kept_while_bkash_cannot_issue_a_new_one() -> Non
     assert stub.counts["token/refresh"] == 2
     assert stub.counts["token/grant"] <= 1 + 3  # the first grant, then one retried attempt
     assert stub.counts["payment/status"] == 11
+
+
+def test_lost_grant_answers_on_a_cold_start_are_counted_and_spaced() -> None:
+    stub, clock = StubBkash(), Clock()
+
+    def lost(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("no answer", request=request)
+
+    stub.routes["token/grant"] = lost
+    with sync_client(stub, clock=clock) as client:
+        for _ in range(10):
+            with pytest.raises((BkashTimeoutError, AuthenticationError)):
+                client._call(QUERY_PAYMENT, query_body())
+            clock.now += 1
+    assert stub.counts["token/grant"] <= 5 * 3  # not a grant (three attempts) per request
+    assert stub.counts["payment/status"] == 0

@@ -74,6 +74,15 @@ class MemoryOutcomeStore(MemoryStore[CheckoutRecord]):
                 del self._values[next(iter(self._values))]
 
 
+def _seconds(value: object) -> float | None:
+    """An epoch-seconds field read back from JSON; anything else is refused."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError("not a number of seconds")
+    return float(value)
+
+
 class RedisOutcomeStore(RedisStore[CheckoutRecord]):
     """Records shared through Redis by every worker and host (``bkash-sdk[redis]``).
 
@@ -99,8 +108,8 @@ class RedisOutcomeStore(RedisStore[CheckoutRecord]):
                 decline_code=data.get("decline_code"),
                 unknown=data.get("unknown"),
                 request_id=data.get("request_id"),
-                checked_at=data.get("checked_at"),
-                sent_at=data.get("sent_at"),
+                checked_at=_seconds(data.get("checked_at")),
+                sent_at=_seconds(data.get("sent_at")),
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return CheckoutRecord(execute_sent=True)

@@ -17,6 +17,8 @@ from decimal import Decimal
 from functools import partial
 from typing import TypeGuard
 
+import attrs
+
 from .._checkout_signing import conceal_secrets, verify_callback
 from .._config import BkashConfig
 from .._exceptions import (
@@ -129,18 +131,19 @@ def finalize_flow(
         # runs under the lock: a record still in flight past the longest an attempt can take
         # belongs to an interrupted attempt; younger, its holder may still be at work
         if current is not None and current.execute_sent:
-            if current.checked_at is not None or not _abandoned(ctx, current):
-                return (yield from _query(ctx, payment_id))
+            # execute's own answer was never recorded: its attempt is in flight or interrupted
+            in_flight = current.checked_at is None or current.sent_at is not None
+            if not in_flight or not _abandoned(ctx, current):
+                seen = yield from _query(ctx, payment_id)
+                if seen.final or not in_flight:
+                    return seen
+                return attrs.evolve(seen, sent_at=current.sent_at)  # still to be resumed
             settled = yield from _resume(ctx, payment_id)
             if settled is not None:
                 return settled
         marker = CheckoutRecord(execute_sent=True, sent_at=ctx.clock())
         yield Blocking(partial(store.save, payment_id, marker))
-        try:
-            return (yield from _execute(ctx, store, payment_id, current))
-        except GeneratorExit:  # abandoned here (a cancelled task): the next call resumes it
-            store.save(payment_id, CheckoutRecord(execute_sent=True))
-            raise
+        return (yield from _execute(ctx, store, payment_id, current))
 
     record = yield from single_flight(
         store,
