@@ -14,7 +14,7 @@ import httpx
 from ._auth import CredentialsAuth, TokenAuth
 from ._config import BkashConfig
 from ._operations import Operation
-from ._pipeline import Flow, Pipeline, Reply, run_async, run_sync
+from ._pipeline import Flow, Pipeline, Reply, http_timeout, run_async, run_sync
 from ._retry import RetryPolicy
 from ._stores import InMemoryTokenStore, TokenStore
 from ._tokens import TokenManager, TokenStats
@@ -79,11 +79,6 @@ class _ClientCore:
     def _call_flow(self, operation: Operation, body: dict[str, Any]) -> Flow[Reply]:
         return self._pipeline.call(operation, body)
 
-    def _http_timeout(self) -> httpx.Timeout:
-        return httpx.Timeout(
-            self.config.timeout, connect=min(self.config.connect_timeout, self.config.timeout)
-        )
-
     @property
     def token_stats(self) -> TokenStats:
         """Grants and refreshes made by this client."""
@@ -124,7 +119,7 @@ class BkashClient(_ClientCore):
         }  # fmt: skip
         super().__init__(config, settings, token_store, clock, rng)
         if self._http is None:
-            self._http = httpx.Client(timeout=self._http_timeout(), limits=_POOL_LIMITS)
+            self._http = httpx.Client(timeout=http_timeout(self.config), limits=_POOL_LIMITS)
         store = MemoryOutcomeStore() if outcome_store is None else outcome_store
         self.payments = Payments(self._run, self._context)
         self.transactions = Transactions(self._run, self._context)
@@ -195,7 +190,7 @@ class AsyncBkashClient(_ClientCore):
         }  # fmt: skip
         super().__init__(config, settings, token_store, clock, rng)
         if self._http is None:
-            self._http = httpx.AsyncClient(timeout=self._http_timeout(), limits=_POOL_LIMITS)
+            self._http = httpx.AsyncClient(timeout=http_timeout(self.config), limits=_POOL_LIMITS)
         store = MemoryOutcomeStore() if outcome_store is None else outcome_store
         self.payments = AsyncPayments(self._run, self._context)
         self.transactions = AsyncTransactions(self._run, self._context)

@@ -217,9 +217,13 @@ class Pipeline:
             return Reply(result, request_id, response.status_code)
 
 
+def http_timeout(config: BkashConfig) -> httpx.Timeout:
+    """Each attempt's timeouts: ``timeout``, with a connect timeout no longer than it."""
+    return httpx.Timeout(config.timeout, connect=min(config.connect_timeout, config.timeout))
+
+
 def _request_timeouts(config: BkashConfig) -> dict[str, float | None]:
-    timeout = httpx.Timeout(config.timeout, connect=min(config.connect_timeout, config.timeout))
-    return timeout.as_dict()
+    return http_timeout(config).as_dict()
 
 
 def _transport_error(
